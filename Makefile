@@ -1,0 +1,34 @@
+# Two commands: `make run` and `make test`. Each installs what is missing,
+# configures, builds, then runs. Other presets: `make test PRESET=asan`.
+PRESET ?= release
+JOBS   ?= $(shell nproc)
+BIN    := build/$(PRESET)/specmamba
+
+.PHONY: all deps configure build run test test-long bench clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	@$(BIN) generate --model tiny-64 --seed 1 --prompt-tokens 1,2,3,4 --tokens 16
+
+test: build
+	@ctest --preset $(PRESET)
+
+# Regressions too long for CI (ctest label "long"); see docs/validation.md.
+test-long: build
+	@ctest --test-dir build/$(PRESET) -L long --output-on-failure
+
+bench: build
+	@build/$(PRESET)/specmamba-bench fp32-decode
+
+clean:
+	rm -rf build

@@ -1,0 +1,59 @@
+// FP32 golden-model decode speed on one core (issue: foundation).
+#include <fmt/format.h>
+
+#include <memory>
+#include <vector>
+
+#include "bench/Benchmarks.h"
+#include "models/config/ModelConfig.h"
+#include "models/fp32/Mamba2Fp32.h"
+#include "models/weights/SyntheticWeights.h"
+
+namespace specmamba::bench {
+
+namespace {
+
+struct Options {
+  std::string model = "mamba2-130m";
+  int tokens = 32;
+  uint64_t seed = 1;
+};
+
+int run(const Options& o) {
+  const ModelConfig c = loadModelConfig(o.model);
+  auto t0 = std::chrono::steady_clock::now();
+  SyntheticOptions so;
+  so.seed = o.seed;
+  const Mamba2Weights w = makeSyntheticWeights(c, so);
+  const double genSeconds = secondsSince(t0);
+  const Mamba2Fp32 model(w);
+  Mamba2State state = model.initialState();
+  std::vector<float> logits(size_t(c.vocabSize));
+  int token = 1;
+  model.decode(token, state, logits.data());  // warm-up: pages the weights in
+  t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < o.tokens; ++i) {
+    token = argmax(logits.data(), c.vocabSize);
+    model.decode(token, state, logits.data());
+  }
+  const double s = secondsSince(t0);
+  const double weightBytes = double(c.weightBytes(32));
+  fmt::print("fp32-decode model={} tokens={} wall_s={:.3f} tokens_per_s={:.2f} "
+             "weight_stream_GBps={:.2f} synth_weights_s={:.2f} peak_rss_MiB={:.0f}\n",
+             c.name, o.tokens, s, o.tokens / s, weightBytes * o.tokens / s / 1e9, genSeconds,
+             peakRssMiB());
+  return 0;
+}
+
+}  // namespace
+
+void addFp32DecodeBench(CLI::App& app, Runner& runner) {
+  auto* cmd = app.add_subcommand("fp32-decode", "FP32 golden-model decode tokens/s, one core");
+  auto o = std::make_shared<Options>();
+  cmd->add_option("--model", o->model)->capture_default_str();
+  cmd->add_option("--tokens", o->tokens)->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--seed", o->seed)->capture_default_str();
+  cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
+}
+
+}  // namespace specmamba::bench

@@ -1,0 +1,57 @@
+#pragma once
+// FP32 golden model of Mamba2 (SPEC §2): the reference every other model is
+// compared with. Two paths that must agree:
+//  * decode(): one token, recurrent SSM update, carries Mamba2State;
+//  * prefill(): a whole prompt, linear layers as GEMMs and the SSM as the
+//    chunked state-space-duality scan (quadratic inside a chunk, recurrent
+//    across chunks).
+#include <vector>
+
+#include "models/common/Matrix.h"
+#include "models/fp32/Mamba2State.h"
+#include "models/weights/Mamba2Weights.h"
+
+namespace specmamba {
+
+class Mamba2Fp32 {
+ public:
+  // The weights must outlive the model.
+  explicit Mamba2Fp32(const Mamba2Weights& weights);
+
+  const ModelConfig& config() const { return w_.config; }
+  const Mamba2Weights& weights() const { return w_; }
+  Mamba2State initialState() const { return Mamba2State::zeros(config()); }
+
+  // One token through every layer. `logits` gets vocab_size values;
+  // `finalHidden` (optional) the final-normed hidden state [d_model].
+  void decode(int token, Mamba2State& state, float* logits, float* finalHidden = nullptr) const;
+
+  // A prompt of T >= 1 tokens. `lastLogits` gets the logits of the last token;
+  // `finalHidden` (optional) becomes [T, d_model] final-normed hidden states.
+  void prefill(const std::vector<int>& tokens, Mamba2State& state, float* lastLogits,
+               Matrix* finalHidden = nullptr) const;
+
+  // Greedy continuation: prefill `prompt` (may be empty: starts from the
+  // current state with no new input is not allowed, so prompt must be non-empty)
+  // then `count` argmax tokens.
+  std::vector<int> generateGreedy(const std::vector<int>& prompt, int count,
+                                  Mamba2State& state) const;
+
+  // --- Layer-level pieces (used by speculative decoding and the tests) ---
+  // residual[d_model] += mixer(norm(residual)) for one token.
+  void layerDecode(int layer, float* residual, LayerState& state) const;
+  // The same for T tokens at once (rows of `residual`).
+  void layerPrefill(int layer, Matrix& residual, LayerState& state) const;
+  // final norm + LM head of one residual vector.
+  void head(const float* residual, float* logits, float* finalHidden = nullptr) const;
+  void embed(int token, float* residual) const;
+
+ private:
+  void checkToken(int token) const;
+
+  const Mamba2Weights& w_;
+};
+
+int argmax(const float* v, int n);
+
+}  // namespace specmamba

@@ -1,0 +1,34 @@
+#pragma once
+// Shared test helpers: scratch files and running the `specmamba` binary.
+#include <string>
+
+namespace specmamba::test {
+
+// A fresh directory under the build tree's temp area, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void writeText(const std::string& path, const std::string& text);
+std::string readText(const std::string& path);
+
+struct CliResult {
+  int exitCode = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs `specmamba <args>` (args are passed to /bin/sh, quote accordingly).
+CliResult runCli(const std::string& args);
+
+std::string sourceDir();
+
+}  // namespace specmamba::test
