@@ -16,6 +16,19 @@ int main(int argc, char** argv) {
   specmamba::cli::addInfoCommand(app, action);
   specmamba::cli::addGenerateCommand(app, action);
 
+  // CLI11 would only say "A subcommand is required" for a mistyped one.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      fmt::print(stderr, "specmamba: error: unknown command \"{}\" (known: {})\n", argv[1], names);
+      return 1;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
