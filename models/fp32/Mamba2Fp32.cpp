@@ -45,56 +45,102 @@ void Mamba2Fp32::head(const float* residual, float* logits, float* finalHidden) 
   if (finalHidden) std::copy(h.begin(), h.end(), finalHidden);
 }
 
-void Mamba2Fp32::layerDecode(int layer, float* residual, LayerState& st) const {
+void Mamba2Fp32::project(int layer, const float* residual, float* zxbcdt) const {
   const auto& c = config();
   const auto& L = w_.layers[size_t(layer)];
-  const int N = c.dState, P = c.headdim, K = c.dConv, convDim = c.convDim();
-
-  std::vector<float> u(size_t(c.dModel));
+  std::vector<float> u(static_cast<size_t>(c.dModel));
   fp32::rmsnorm(residual, L.norm.data(), c.dModel, c.normEps, u.data());
-  std::vector<float> zxbcdt(size_t(c.inProjOut()));
-  fp32::gemv(L.inProj, u.data(), zxbcdt.data());
-  const float* z = zxbcdt.data();
-  float* xbc = zxbcdt.data() + c.dInner;
-  const float* dtRaw = xbc + convDim;
+  fp32::gemv(L.inProj, u.data(), zxbcdt);
+}
 
-  // Causal depthwise conv: tap k sees the input k - (K-1) steps back.
-  std::vector<float> conv(static_cast<size_t>(convDim));
+void Mamba2Fp32::projectBatch(int layer, const Matrix& residual, Matrix& zxbcdt) const {
+  const auto& c = config();
+  const auto& L = w_.layers[size_t(layer)];
+  Matrix u(residual.rows, c.dModel);
+  for (int t = 0; t < residual.rows; ++t) {
+    fp32::rmsnorm(residual.row(t), L.norm.data(), c.dModel, c.normEps, u.row(t));
+  }
+  zxbcdt = Matrix(residual.rows, c.inProjOut());
+  fp32::gemm(L.inProj, u, zxbcdt);
+}
+
+void Mamba2Fp32::convolve(int layer, const float* window, const float* xbcRaw, float* xbcOut) const {
+  const auto& c = config();
+  const auto& L = w_.layers[size_t(layer)];
+  const int K = c.dConv, convDim = c.convDim();
+  // Causal depthwise conv: tap k sees the input K-1-k steps back.
   for (int ch = 0; ch < convDim; ++ch) {
     const float* wch = L.convWeight.row(ch);
     float acc = L.convBias[size_t(ch)];
-    for (int k = 0; k < K - 1; ++k) acc += wch[k] * st.conv[size_t(k) * convDim + ch];
-    acc += wch[K - 1] * xbc[ch];
-    conv[size_t(ch)] = silu(acc);
+    for (int k = 0; k < K - 1; ++k) acc += wch[k] * window[size_t(k) * convDim + ch];
+    acc += wch[K - 1] * xbcRaw[ch];
+    xbcOut[ch] = silu(acc);
   }
-  // Shift the window: drop the oldest input, append this token's.
-  if (K > 2) {
-    std::memmove(st.conv.data(), st.conv.data() + convDim, sizeof(float) * size_t(K - 2) * convDim);
-  }
-  std::memcpy(st.conv.data() + size_t(K - 2) * convDim, xbc, sizeof(float) * size_t(convDim));
+}
 
-  const float* x = conv.data();
+void Mamba2Fp32::ssmHeads(int layer, int h0, int h1, const float* xbc, const float* dtRaw,
+                          float* heads, float* y) const {
+  const auto& c = config();
+  const auto& L = w_.layers[size_t(layer)];
+  const int N = c.dState, P = c.headdim;
+  const float* x = xbc;
   const float* B = x + c.dInner;
   const float* C = B + N;
-  std::vector<float> y(size_t(c.dInner));
-  for (int h = 0; h < c.nHeads; ++h) {
+  for (int h = h0; h < h1; ++h) {
     const float dt = softplus(dtRaw[h] + L.dtBias[size_t(h)]);
     const float A = -std::exp(L.aLog[size_t(h)]);
     const float dA = std::exp(dt * A);
     for (int p = 0; p < P; ++p) {
       const int i = h * P + p;
-      float* hs = st.ssm.data() + size_t(i) * N;
+      float* hs = heads + (size_t(h - h0) * P + size_t(p)) * N;
       const float dtx = dt * x[i];
       for (int n = 0; n < N; ++n) hs[n] = dA * hs[n] + dtx * B[n];
-      y[size_t(i)] = dot(hs, C, N) + L.d[size_t(h)] * x[i];
+      y[i] = dot(hs, C, N) + L.d[size_t(h)] * x[i];
     }
   }
+}
+
+void Mamba2Fp32::finish(int layer, const float* z, float* y, float* residual) const {
+  const auto& c = config();
+  const auto& L = w_.layers[size_t(layer)];
   // Gate, then norm (Mamba2's norm_before_gate = False).
-  for (int i = 0; i < c.dInner; ++i) y[size_t(i)] *= silu(z[i]);
-  fp32::rmsnorm(y.data(), L.gatedNorm.data(), c.dInner, c.normEps, y.data());
-  std::vector<float> out(size_t(c.dModel));
-  fp32::gemv(L.outProj, y.data(), out.data());
+  for (int i = 0; i < c.dInner; ++i) y[i] *= silu(z[i]);
+  fp32::rmsnorm(y, L.gatedNorm.data(), c.dInner, c.normEps, y);
+  std::vector<float> out(static_cast<size_t>(c.dModel));
+  fp32::gemv(L.outProj, y, out.data());
   for (int i = 0; i < c.dModel; ++i) residual[i] += out[size_t(i)];
+}
+
+void Mamba2Fp32::finishBatch(int layer, const Matrix& zxbcdt, Matrix& y, Matrix& residual) const {
+  const auto& c = config();
+  const auto& L = w_.layers[size_t(layer)];
+  for (int t = 0; t < y.rows; ++t) {
+    float* yt = y.row(t);
+    const float* z = zxbcdt.row(t);
+    for (int i = 0; i < c.dInner; ++i) yt[i] *= silu(z[i]);
+    fp32::rmsnorm(yt, L.gatedNorm.data(), c.dInner, c.normEps, yt);
+  }
+  Matrix out(y.rows, c.dModel);
+  fp32::gemm(L.outProj, y, out);
+  for (size_t i = 0; i < out.data.size(); ++i) residual.data[i] += out.data[i];
+}
+
+void Mamba2Fp32::layerDecode(int layer, float* residual, LayerState& st) const {
+  const auto& c = config();
+  const int K = c.dConv, convDim = c.convDim();
+  std::vector<float> zxbcdt(static_cast<size_t>(c.inProjOut()));
+  project(layer, residual, zxbcdt.data());
+  const float* xbcRaw = zxbcdt.data() + c.dInner;
+  std::vector<float> xbc(static_cast<size_t>(convDim));
+  convolve(layer, st.conv.data(), xbcRaw, xbc.data());
+  // Shift the window: drop the oldest input, append this token's.
+  if (K > 2) {
+    std::memmove(st.conv.data(), st.conv.data() + convDim, sizeof(float) * size_t(K - 2) * convDim);
+  }
+  std::memcpy(st.conv.data() + size_t(K - 2) * convDim, xbcRaw, sizeof(float) * size_t(convDim));
+  std::vector<float> y(static_cast<size_t>(c.dInner));
+  ssmHeads(layer, 0, c.nHeads, xbc.data(), xbcRaw + convDim, st.ssm.data(), y.data());
+  finish(layer, zxbcdt.data(), y.data(), residual);
 }
 
 void Mamba2Fp32::layerPrefill(int layer, Matrix& residual, LayerState& st) const {
@@ -103,12 +149,8 @@ void Mamba2Fp32::layerPrefill(int layer, Matrix& residual, LayerState& st) const
   const int T = residual.rows;
   const int N = c.dState, P = c.headdim, K = c.dConv, convDim = c.convDim();
 
-  Matrix u(T, c.dModel);
-  for (int t = 0; t < T; ++t) {
-    fp32::rmsnorm(residual.row(t), L.norm.data(), c.dModel, c.normEps, u.row(t));
-  }
-  Matrix zxbcdt(T, c.inProjOut());
-  fp32::gemm(L.inProj, u, zxbcdt);
+  Matrix zxbcdt;
+  projectBatch(layer, residual, zxbcdt);
 
   // Conv over the sequence, left-padded by the carried window.
   Matrix xbc(T, convDim);  // after conv + SiLU
@@ -192,16 +234,7 @@ void Mamba2Fp32::layerPrefill(int layer, Matrix& residual, LayerState& st) const
     }
   }
 
-  Matrix gated(T, c.dInner);
-  for (int t = 0; t < T; ++t) {
-    const float* z = zxbcdt.row(t);
-    float* yt = y.row(t);
-    for (int i = 0; i < c.dInner; ++i) yt[i] *= silu(z[i]);
-    fp32::rmsnorm(yt, L.gatedNorm.data(), c.dInner, c.normEps, gated.row(t));
-  }
-  Matrix out(T, c.dModel);
-  fp32::gemm(L.outProj, gated, out);
-  for (size_t i = 0; i < out.data.size(); ++i) residual.data[i] += out.data[i];
+  finishBatch(layer, zxbcdt, y, residual);
 }
 
 void Mamba2Fp32::decode(int token, Mamba2State& state, float* logits, float* finalHidden) const {

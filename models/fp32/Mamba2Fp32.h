@@ -38,8 +38,27 @@ class Mamba2Fp32 {
                                   Mamba2State& state) const;
 
   // --- Layer-level pieces (used by speculative decoding and the tests) ---
-  // residual[d_model] += mixer(norm(residual)) for one token.
+  // residual[d_model] += mixer(norm(residual)) for one token. It is the
+  // composition of the four phases below, which the speculative tree walk
+  // arranges differently (linear phases batched over nodes, SSM per node).
   void layerDecode(int layer, float* residual, LayerState& state) const;
+
+  // Phase 1: pre-norm + in_proj. zxbcdt gets in_proj_out values.
+  void project(int layer, const float* residual, float* zxbcdt) const;
+  // Phase 1 for T rows at once (one weight read serves every row); bitwise
+  // equal to T calls of project().
+  void projectBatch(int layer, const Matrix& residual, Matrix& zxbcdt) const;
+  // Phase 2: causal conv + SiLU of one token. `window` holds the previous
+  // d_conv-1 raw inputs, oldest first; `xbcRaw` this token's raw input.
+  void convolve(int layer, const float* window, const float* xbcRaw, float* xbcOut) const;
+  // Phase 3: SSM update of heads [h0, h1). `heads` is their state
+  // [(h1-h0)][P][N] (updated in place); y gets those heads' outputs (incl. D skip).
+  void ssmHeads(int layer, int h0, int h1, const float* xbc, const float* dtRaw, float* heads,
+                float* y) const;
+  // Phase 4: gate, gated RMSNorm, out_proj, residual add. `y` is clobbered.
+  void finish(int layer, const float* z, float* y, float* residual) const;
+  // Phase 4 for T rows at once (z from rows of zxbcdt); bitwise equal to T calls of finish().
+  void finishBatch(int layer, const Matrix& zxbcdt, Matrix& y, Matrix& residual) const;
   // The same for T tokens at once (rows of `residual`).
   void layerPrefill(int layer, Matrix& residual, LayerState& state) const;
   // final norm + LM head of one residual vector.

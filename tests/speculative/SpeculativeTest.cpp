@@ -1,0 +1,222 @@
+// Speculative decoding on the FP32 golden models: token trees, the FIFO
+// tree walk, backtracking strategies, losslessness and traffic accounting.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "models/config/ModelConfig.h"
+#include "models/speculative/SpeculativeDecoder.h"
+#include "models/speculative/StateFifo.h"
+#include "models/weights/SyntheticWeights.h"
+
+using namespace specmamba;
+
+namespace {
+
+Mamba2Weights weightsFor(const std::string& model, uint64_t seed) {
+  SyntheticOptions so;
+  so.seed = seed;
+  return makeSyntheticWeights(loadModelConfig(model), so);
+}
+
+std::vector<LayerPlan> planOf(const std::string& strategy, const Mamba2Fp32& m, int nodes,
+                              int64_t onChip = 8ll << 20) {
+  BacktrackBudget b;
+  b.onChipBytes = onChip;
+  return makeBacktrackPolicy(strategy)->plan(m.config(), 4, nodes, b);
+}
+
+}  // namespace
+
+TEST_CASE("token trees: branching, parent lists, BFS numbering and validation", "[tree]") {
+  const TokenTree t = TokenTree::fromBranching({3, 2, 2, 1});
+  CHECK(t.size() == 1 + 3 + 6 + 12 + 12);
+  CHECK(t.maxDepth() == 4);
+  CHECK(t.maxWidth() == 12);
+  CHECK(t.children(0) == std::vector<int>{1, 2, 3});
+  CHECK(t.parent(4) == 1);
+  CHECK(t.pathTo(22) == std::vector<int>{0, 1, 4, 10, 22});
+  const TokenTree chain = TokenTree::fromBranching({1, 1, 1});
+  CHECK(chain.size() == 4);
+  CHECK(chain.fifoDepth() == 1);
+  CHECK(TokenTree::parse("p:-1,0,0,1", "--tree").size() == 4);
+  CHECK(TokenTree::parse("2,2", "--tree").parents() == std::vector<int>{-1, 0, 0, 1, 1, 2, 2});
+  CHECK_THROWS_WITH(TokenTree::parse("p:-1,0,2", "--tree"), Catch::Contains("earlier node"));
+  CHECK_THROWS_WITH(TokenTree::parse("p:-1,0,1,0", "--tree"), Catch::Contains("breadth-first"));
+  CHECK_THROWS_WITH(TokenTree::parse("p:0,0", "--tree"), Catch::Contains("must start with -1"));
+  CHECK_THROWS_WITH(TokenTree::parse("3,0", "--tree"), Catch::Contains("depth 1 must be in [1, 64]"));
+  CHECK_THROWS_WITH(TokenTree::parse("3,x", "--tree"), Catch::Contains("--tree: expected"));
+  CHECK_THROWS_WITH(TokenTree::parse("8,8,8,8", "--tree"), Catch::Contains("more than 1024 nodes"));
+}
+
+TEST_CASE("the FIFO depth computed from the tree bounds the walk", "[tree]") {
+  // Simulated depth for [3,2,2,1]: the widest level's parents plus the node in flight.
+  const TokenTree t = TokenTree::fromBranching({3, 2, 2, 1});
+  CHECK(t.fifoDepth() <= t.maxWidth() + 1);
+  CHECK(t.fifoDepth() >= 2);
+  StateFifo<int> fifo(2);
+  fifo.push(0, 10);
+  fifo.push(1, 11);
+  CHECK_THROWS_WITH(fifo.push(2, 12), Catch::Contains("overflow"));
+  CHECK_THROWS_WITH(fifo.front(1), Catch::Contains("not at the front"));
+  CHECK(fifo.front(0) == 10);
+  fifo.pop();
+  CHECK(fifo.front(1) == 11);
+  fifo.pop();
+  CHECK_THROWS_WITH(fifo.pop(), Catch::Contains("underflow"));
+}
+
+TEST_CASE("lossless: speculative output equals target-only greedy decoding", "[lossless]") {
+  struct Case {
+    std::string draft, target, tree, strategy;
+    int tile;
+    uint64_t seed;
+  };
+  const std::vector<Case> cases = {
+      {"tiny-64", "tiny-256", "3,2,2,1", "replay", 4, 1},
+      {"tiny-64", "tiny-256", "3,2,2,1", "store", 0, 2},
+      {"tiny-64", "tiny-256", "2,2,2", "hybrid", 8, 3},
+      {"tiny-64", "tiny-256", "1,1,1,1", "replay", 16, 4},
+      {"tiny-64", "tiny-256", "p:-1,0,0,0,1,1,2,4", "store", 2, 5},
+      {"tiny-256", "tiny-64", "4,2", "hybrid", 1, 6},
+      {"tiny-64", "tiny-64", "2,1,1", "replay", 2, 7},
+      {"tiny-64", "tiny-256", "1", "store", 0, 8},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.draft, k.target, k.tree, k.strategy, k.tile, k.seed);
+    const Mamba2Weights dw = weightsFor(k.draft, k.seed), tw = weightsFor(k.target, k.seed + 100);
+    const Mamba2Fp32 dm(dw), tm(tw);
+    const TokenTree tree = TokenTree::parse(k.tree, "tree");
+    TreeOptions dOpt, tOpt;
+    tOpt.tileHeads = k.tile;
+    const Fp32TreeModel draft(dm, tree, dOpt, planOf(k.strategy, dm, tree.size()));
+    const Fp32TreeModel target(tm, tree, tOpt, planOf(k.strategy, tm, tree.size()));
+    const SpeculativeDecoder dec(draft, target);
+    const std::vector<int> prompt{int(k.seed % 50), 7, 300, 12};
+    const SpeculativeResult r = dec.generate(prompt, 20);
+    CHECK(r.tokens == targetOnlyGreedy(tm, prompt, 20));
+    CHECK(r.fifoHighWater <= tree.fifoDepth());
+  }
+}
+
+TEST_CASE("a draft equal to the target has every draft token accepted", "[lossless]") {
+  const Mamba2Weights w = weightsFor("tiny-256", 11);
+  const Mamba2Fp32 m(w);
+  for (const char* shape : {"1,1,1", "3,2,2,1"}) {
+    CAPTURE(shape);
+    const TokenTree tree = TokenTree::parse(shape, "tree");
+    TreeOptions opt;
+    opt.tileHeads = 4;
+    const Fp32TreeModel draft(m, tree, opt, planOf("replay", m, tree.size()));
+    const Fp32TreeModel target(m, tree, opt, planOf("store", m, tree.size()));
+    const SpeculativeResult r = SpeculativeDecoder(draft, target).generate({5, 6, 7}, 25);
+    CHECK(r.tokens == targetOnlyGreedy(m, {5, 6, 7}, 25));
+    for (const auto& s : r.steps) CHECK(s.accepted == tree.maxDepth());
+    CHECK(r.meanAcceptedPerPass() == Approx(tree.maxDepth() + 1));
+  }
+}
+
+TEST_CASE("replay rebuilds exactly the state that store keeps", "[backtrack]") {
+  const Mamba2Weights dw = weightsFor("tiny-64", 21), tw = weightsFor("tiny-256", 22);
+  const Mamba2Fp32 dm(dw), tm(tw);
+  const TokenTree tree = TokenTree::fromBranching({3, 2, 1});
+  TreeOptions opt;
+  opt.tileHeads = 4;
+  const Fp32TreeModel store(tm, tree, opt, planOf("store", tm, tree.size()));
+  const Fp32TreeModel replay(tm, tree, opt, planOf("replay", tm, tree.size()));
+  const Fp32TreeModel draft(dm, tree, TreeOptions{}, planOf("replay", dm, tree.size()));
+  Mamba2State committed = tm.initialState();
+  std::vector<float> logits(size_t(tm.config().vocabSize));
+  tm.prefill({1, 2, 3, 4, 5}, committed, logits.data());
+  Mamba2State dstate = dm.initialState();
+  Ledger l;
+  const TreePass drafted = draft.draft(9, dstate, l);
+  const TreePass a = store.verify(drafted.tokens, committed, l);
+  const TreePass b = replay.verify(drafted.tokens, committed, l);
+  CHECK(a.logits.data == b.logits.data);
+  // Every root-to-node path, not only the accepted one.
+  for (int node = 0; node < tree.size(); ++node) {
+    CAPTURE(node);
+    Mamba2State s1 = committed, s2 = committed, s3 = committed;
+    store.commit(a, tree.pathTo(node), s1, l);
+    replay.commit(b, tree.pathTo(node), s2, l);
+    CHECK(s1 == s2);
+    for (int v : tree.pathTo(node)) tm.decode(drafted.tokens[size_t(v)], s3, logits.data());
+    CHECK(s1 == s3);  // and both equal plain token-by-token decoding
+  }
+}
+
+TEST_CASE("with tiling, committed-state traffic is one read and one write per layer per step",
+          "[traffic]") {
+  const Mamba2Weights tw = weightsFor("tiny-256", 31), dw = weightsFor("tiny-64", 32);
+  const Mamba2Fp32 tm(tw), dm(dw);
+  const LayerFootprint f = LayerFootprint::of(tm.config(), 4);
+  for (const char* shape : {"1,1", "3,2,2,1", "4,4,2"}) {
+    CAPTURE(shape);
+    const TokenTree tree = TokenTree::parse(shape, "tree");
+    TreeOptions opt;
+    opt.tileHeads = 2;
+    opt.fifoBytes = 1 << 20;
+    const Fp32TreeModel target(tm, tree, opt, planOf("replay", tm, tree.size()));
+    const Fp32TreeModel draft(dm, tree, TreeOptions{}, planOf("replay", dm, tree.size()));
+    const SpeculativeResult r = SpeculativeDecoder(draft, target).generate({3, 4}, 12);
+    for (const auto& s : r.steps) {
+      CHECK(s.target[Traffic::CommittedStateRead] == tm.config().nLayer * f.stateBytes());
+      CHECK(s.target[Traffic::CommittedStateWrite] == tm.config().nLayer * f.stateBytes());
+      CHECK(s.target[Traffic::FifoSpill] == 0);
+      CHECK(s.target[Traffic::NodeStateStore] == 0);
+      // One weight pass per layer serves every node (TP = tree size).
+      CHECK(s.target[Compute::WeightPasses] == tm.config().nLayer);
+      CHECK(s.target[Traffic::Weights] == tm.config().nLayer * f.weightBytes);
+    }
+  }
+}
+
+TEST_CASE("store keeps node states on chip only while they fit", "[backtrack]") {
+  const ModelConfig c = loadModelConfig("tiny-256");
+  const LayerFootprint f = LayerFootprint::of(c, 4);
+  const int nodes = 10;
+  BacktrackBudget b;
+  b.onChipBytes = 2 * nodes * f.stateBytes();  // room for exactly two layers
+  const auto store = StoreBacktrack().plan(c, 4, nodes, b);
+  CHECK(store[0].onChip);
+  CHECK(store[1].onChip);
+  CHECK_FALSE(store[2].onChip);
+  CHECK_FALSE(store[3].onChip);
+  CHECK_THROWS_WITH(makeBacktrackPolicy("undo"), Catch::Contains("store, replay, hybrid"));
+}
+
+TEST_CASE("hybrid picks, layer by layer, the strategy the cost model finds faster",
+          "[backtrack]") {
+  const ModelConfig target = loadModelConfig("mamba2-2.7b"), draft = loadModelConfig("mamba2-130m");
+  const TokenTree tree = TokenTree::fromBranching({3, 2, 2, 1});
+  BacktrackBudget b;
+  b.onChipBytes = 16ll << 20;
+  SECTION("a slow SSM unit (PP = 8): replaying costs more than writing states") {
+    b.ssmUpdatesPerSecond = 8 * 400e6;
+    for (const auto& p : HybridBacktrack().plan(target, 4, tree.size(), b)) {
+      CHECK(p.mode == BacktrackMode::Store);
+    }
+  }
+  SECTION("a wide SSM unit on DDR4: the state writes dominate, replay wins for the target") {
+    b.ssmUpdatesPerSecond = 256 * 400e6;
+    for (const auto& p : HybridBacktrack().plan(target, 4, tree.size(), b)) {
+      CHECK(p.mode == BacktrackMode::Replay);
+    }
+    // The small draft's node states fit on chip for some layers: stored there.
+    const auto d = HybridBacktrack().plan(draft, 4, 4, b);
+    CHECK(d.front().mode == BacktrackMode::Store);
+    CHECK(d.front().onChip);
+  }
+  // Whatever it picks is never slower than the alternative.
+  const LayerFootprint f = LayerFootprint::of(target, 4);
+  for (double rate : {1e9, 1e10, 1e11, 1e12}) {
+    b.ssmUpdatesPerSecond = rate;
+    const auto plan = HybridBacktrack().plan(target, 4, tree.size(), b);
+    const double chosen = plan[0].mode == BacktrackMode::Store
+                              ? storeCost(f, tree.size(), plan[0].onChip, b)
+                              : replayCost(f, tree.size(), b);
+    CHECK(chosen <= storeCost(f, tree.size(), false, b));
+    CHECK(chosen <= replayCost(f, tree.size(), b));
+  }
+}
