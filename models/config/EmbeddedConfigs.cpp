@@ -36,8 +36,10 @@ LocatedConfig locateConfig(const std::string& folder, const std::string& nameOrP
   for (const auto& c : embeddedConfigs()) {
     if (wanted == c.path) return {"configs/" + wanted, c.text};
   }
+  // "models" -> "model", "acceptance" stays.
+  const std::string kind = folder.back() == 's' ? folder.substr(0, folder.size() - 1) : folder;
   throw ConfigError(fmt::format("unknown {} \"{}\" (known: {}; or give a path to a .json file)",
-                                folder.substr(0, folder.size() - 1), nameOrPath,
+                                kind, nameOrPath,
                                 fmt::join(embeddedConfigNames(folder), ", ")));
 }
 

@@ -26,28 +26,8 @@ Fp32TreeModel::Fp32TreeModel(const Mamba2Fp32& model, const TokenTree& tree,
                              const TreeOptions& options, std::vector<LayerPlan> plan)
     : model_(model),
       tree_(tree),
-      options_(options),
-      plan_(std::move(plan)),
-      footprint_(LayerFootprint::of(model.config(), options.weightBits)) {
-  const auto& c = model.config();
-  tile_ = options.tileHeads == 0 ? c.nHeads : options.tileHeads;
-  if (tile_ < 1 || tile_ > c.nHeads || c.nHeads % tile_ != 0) {
-    throw Error(fmt::format("--tile-heads: must divide the {} heads of {}, got {}", c.nHeads,
-                            c.name, options.tileHeads));
-  }
-  if (int(plan_.size()) != c.nLayer) {
-    throw Error(fmt::format("backtracking plan has {} layers, model {} has {}", plan_.size(),
-                            c.name, c.nLayer));
-  }
-}
-
-void Fp32TreeModel::countWeights(int nodes, Ledger& ledger) const {
-  const int tp = options_.tokenParallel == 0 ? nodes : options_.tokenParallel;
-  const int passes = (nodes + tp - 1) / tp;
-  ledger.add(Compute::WeightPasses, passes);
-  ledger.add(Traffic::Weights, passes * footprint_.weightBytes);
-  ledger.add(Compute::MmuMacs, int64_t(nodes) * footprint_.linearMacs);
-}
+      accounting_(model.config(), tree, options, std::move(plan)),
+      tile_(accounting_.tileHeads()) {}
 
 std::vector<float> Fp32TreeModel::windowBefore(int l, int node, const TreePass& pass,
                                                const LayerState& committed) const {
@@ -71,16 +51,15 @@ std::vector<float> Fp32TreeModel::windowBefore(int l, int node, const TreePass& 
 
 void Fp32TreeModel::runLayer(int l, const std::vector<int>& nodes, Matrix& residual,
                              const LayerState& committed, TreePass& pass,
-                             std::vector<std::vector<float>>* post, Ledger& ledger) const {
+                             std::vector<std::vector<float>>* post) const {
   const auto& c = model_.config();
   const int n = int(nodes.size());
   const int convDim = c.convDim(), P = c.headdim, N = c.dState;
   LayerCache& cache = pass.layers[size_t(l)];
-  const LayerPlan& plan = plan_[size_t(l)];
+  const LayerPlan& plan = accounting_.plan()[size_t(l)];
 
   Matrix zx;
   model_.projectBatch(l, residual, zx);
-  countWeights(n, ledger);
   for (int r = 0; r < n; ++r) {
     const int v = nodes[size_t(r)];
     const float* raw = zx.row(r) + c.dInner;
@@ -89,20 +68,15 @@ void Fp32TreeModel::runLayer(int l, const std::vector<int>& nodes, Matrix& resid
     const std::vector<float> win = windowBefore(l, v, pass, committed);
     model_.convolve(l, win.data(), raw, cache.xbc.row(v));
   }
-  ledger.add(Compute::ConvMacs, int64_t(n) * convDim * c.dConv);
-  if (nodes.front() == 0) ledger.add(Traffic::CommittedStateRead, footprint_.stateBytes());
 
   Matrix y(n, c.dInner);
   const bool keepStates = plan.mode == BacktrackMode::Store;
   if (keepStates) {
     for (int v : nodes) cache.ssmAfter[size_t(v)].assign(committed.ssm.size(), 0.0f);
   }
-  const int64_t stateElems = int64_t(committed.ssm.size());
   if (post == nullptr) {
     // Verification: BFS walk per head tile, parents' tiles from the FIFO.
     const size_t tileElems = size_t(tile_) * P * N;
-    const int64_t tileBytes = footprint_.ssmStateBytes * tile_ / c.nHeads;
-    const bool spill = int64_t(tree_.fifoDepth()) * tileBytes > options_.fifoBytes;
     for (int h0 = 0; h0 < c.nHeads; h0 += tile_) {
       StateFifo<std::vector<float>> fifo(tree_.fifoDepth());
       const size_t offset = size_t(h0) * P * N;
@@ -122,33 +96,17 @@ void Fp32TreeModel::runLayer(int l, const std::vector<int>& nodes, Matrix& resid
         if (!tree_.children(v).empty()) fifo.push(v, std::move(tile));
       }
       pass.fifoHighWater = std::max(pass.fifoHighWater, fifo.highWater());
-      const int64_t fifoBytes = (fifo.pushes() + fifo.reads()) * tileBytes;
-      ledger.add(spill ? Traffic::FifoSpill : Traffic::FifoOnChip, fifoBytes);
     }
   } else {
     // Drafting, level by level: parents' whole states were kept in `post`.
     auto& states = *post;
-    int64_t moved = 0;
     for (int r = 0; r < n; ++r) {
       const int v = nodes[size_t(r)];
       std::vector<float> state = v == 0 ? committed.ssm : states[size_t(tree_.parent(v))];
-      moved += v == 0 ? 0 : footprint_.ssmStateBytes;
       model_.ssmHeads(l, 0, c.nHeads, cache.xbc.row(v), cache.dtRaw.row(v), state.data(), y.row(r));
       if (keepStates) cache.ssmAfter[size_t(v)] = state;
-      if (!tree_.children(v).empty()) {
-        states[size_t(v)] = std::move(state);
-        moved += footprint_.ssmStateBytes;
-      }
+      if (!tree_.children(v).empty()) states[size_t(v)] = std::move(state);
     }
-    ledger.add(Traffic::FifoOnChip, moved);
-  }
-  ledger.add(Compute::SsmUpdates, int64_t(n) * stateElems);
-  ledger.add(Compute::NodesProcessed, n);
-  if (keepStates) {
-    ledger.add(plan.onChip ? Traffic::NodeStateStoreOnChip : Traffic::NodeStateStore,
-               int64_t(n) * footprint_.stateBytes());
-  } else {
-    ledger.add(Traffic::CachedInputsWrite, int64_t(n) * footprint_.cachedInputBytes());
   }
   model_.finishBatch(l, zx, y, residual);
 }
@@ -186,8 +144,9 @@ TreePass Fp32TreeModel::verify(const std::vector<int>& tokens, const Mamba2State
   Matrix residual(n, c.dModel);
   for (int v = 0; v < n; ++v) model_.embed(tokens[size_t(v)], residual.row(v));
   for (int l = 0; l < c.nLayer; ++l) {
-    runLayer(l, nodes, residual, committed.layers[size_t(l)], pass, nullptr, ledger);
+    runLayer(l, nodes, residual, committed.layers[size_t(l)], pass, nullptr);
   }
+  accounting_.chargeVerify(ledger);
   for (int v = 0; v < n; ++v) {
     model_.head(residual.row(v), pass.logits.row(v));
     pass.processed[size_t(v)] = true;
@@ -213,7 +172,7 @@ TreePass Fp32TreeModel::draft(int rootToken, const Mamba2State& committed, Ledge
       model_.embed(pass.tokens[size_t(level[r])], residual.row(int(r)));
     }
     for (int l = 0; l < c.nLayer; ++l) {
-      runLayer(l, level, residual, committed.layers[size_t(l)], pass, &post[size_t(l)], ledger);
+      runLayer(l, level, residual, committed.layers[size_t(l)], pass, &post[size_t(l)]);
     }
     for (size_t r = 0; r < level.size(); ++r) {
       const int v = level[r];
@@ -224,6 +183,7 @@ TreePass Fp32TreeModel::draft(int rootToken, const Mamba2State& committed, Ledge
       for (size_t k = 0; k < kids.size(); ++k) pass.tokens[size_t(kids[k])] = best[k];
     }
   }
+  accounting_.chargeDraft(ledger);
   return pass;
 }
 
@@ -240,7 +200,7 @@ void Fp32TreeModel::commit(const TreePass& pass, const std::vector<int>& path,
     for (int l = 0; l < c.nLayer; ++l) {
       LayerState& st = committed.layers[size_t(l)];
       const LayerCache& cache = pass.layers[size_t(l)];
-      const LayerPlan& plan = plan_[size_t(l)];
+      const LayerPlan& plan = accounting_.plan()[size_t(l)];
       // Conv window after `last`: its window shifted by its own input.
       std::vector<float> win = windowBefore(l, last, pass, st);
       std::memmove(win.data(), win.data() + convDim, sizeof(float) * size_t(K - 2) * convDim);
@@ -248,7 +208,6 @@ void Fp32TreeModel::commit(const TreePass& pass, const std::vector<int>& path,
                   sizeof(float) * size_t(convDim));
       if (plan.mode == BacktrackMode::Store) {
         st.ssm = cache.ssmAfter[size_t(last)];
-        if (plan.onChip) ledger.add(Traffic::CommittedStateWrite, footprint_.stateBytes());
       } else {
         std::vector<float> y(static_cast<size_t>(c.dInner));
         for (size_t i = 0; i < done; ++i) {
@@ -256,9 +215,6 @@ void Fp32TreeModel::commit(const TreePass& pass, const std::vector<int>& path,
           model_.ssmHeads(l, 0, c.nHeads, cache.xbc.row(v), cache.dtRaw.row(v), st.ssm.data(),
                           y.data());
         }
-        ledger.add(Traffic::CachedInputsRead, int64_t(done) * footprint_.cachedInputBytes());
-        ledger.add(Compute::SsmReplayUpdates, int64_t(done) * footprint_.ssmElements);
-        ledger.add(Traffic::CommittedStateWrite, footprint_.stateBytes());
       }
       st.conv.swap(win);
     }
@@ -266,12 +222,8 @@ void Fp32TreeModel::commit(const TreePass& pass, const std::vector<int>& path,
   std::vector<float> logits(static_cast<size_t>(c.vocabSize));
   for (size_t i = done; i < path.size(); ++i) {
     model_.decode(pass.tokens[size_t(path[i])], committed, logits.data());
-    for (int l = 0; l < c.nLayer; ++l) countWeights(1, ledger);
-    ledger.add(Traffic::CommittedStateRead, int64_t(c.nLayer) * footprint_.stateBytes());
-    ledger.add(Traffic::CommittedStateWrite, int64_t(c.nLayer) * footprint_.stateBytes());
-    ledger.add(Compute::SsmUpdates, int64_t(c.nLayer) * footprint_.ssmElements);
-    ledger.add(Compute::NodesProcessed, c.nLayer);
   }
+  accounting_.chargeCommit(int(done), int(path.size() - done), ledger);
 }
 
 }  // namespace specmamba

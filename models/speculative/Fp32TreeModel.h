@@ -15,17 +15,11 @@
 #include "models/common/Matrix.h"
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/speculative/Backtrack.h"
+#include "models/speculative/StepAccounting.h"
 #include "models/speculative/TokenTree.h"
 #include "models/speculative/Traffic.h"
 
 namespace specmamba {
-
-struct TreeOptions {
-  int tileHeads = 0;           // heads per SSM state tile; 0 = all heads (no tiling)
-  int weightBits = 4;          // accounting: W4A4 (4) or W8A8 (8)
-  int tokenParallel = 0;       // TP: nodes sharing one weight pass; 0 = all nodes
-  int64_t fifoBytes = 2 << 20; // on-chip FIFO capacity; a larger tile set spills to DRAM
-};
 
 // What one pass kept of one layer for backtracking and the conv windows.
 struct LayerCache {
@@ -49,7 +43,8 @@ class Fp32TreeModel {
                 std::vector<LayerPlan> plan);
 
   const TokenTree& tree() const { return tree_; }
-  const std::vector<LayerPlan>& plan() const { return plan_; }
+  const std::vector<LayerPlan>& plan() const { return accounting_.plan(); }
+  const StepAccounting& accounting() const { return accounting_; }
   const Mamba2Fp32& model() const { return model_; }
 
   // Target: all nodes in one pass; tokens[i] is node i's token.
@@ -65,19 +60,16 @@ class Fp32TreeModel {
               Ledger& ledger) const;
 
  private:
-  // Runs nodes [first, last) (all of one BFS level, or the whole tree) through
-  // layer `l`; parent states come from the FIFO walk (tree mode) or `post`.
+  // Runs `nodes` (one BFS level, or the whole tree) through layer `l`; parent
+  // states come from the FIFO walk (post == nullptr) or from `post`.
   void runLayer(int l, const std::vector<int>& nodes, Matrix& residual, const LayerState& committed,
-                TreePass& pass, std::vector<std::vector<float>>* post, Ledger& ledger) const;
+                TreePass& pass, std::vector<std::vector<float>>* post) const;
   std::vector<float> windowBefore(int l, int node, const TreePass& pass,
                                   const LayerState& committed) const;
-  void countWeights(int nodes, Ledger& ledger) const;
 
   const Mamba2Fp32& model_;
   TokenTree tree_;
-  TreeOptions options_;
-  std::vector<LayerPlan> plan_;
-  LayerFootprint footprint_;
+  StepAccounting accounting_;
   int tile_;
 };
 

@@ -13,6 +13,12 @@ double SpeculativeResult::meanAcceptedPerPass() const {
   return double(emitted) / double(steps.size());
 }
 
+std::vector<int> SpeculativeResult::acceptedLengths() const {
+  std::vector<int> out;
+  for (const auto& s : steps) out.push_back(s.accepted);
+  return out;
+}
+
 std::vector<int> acceptGreedy(const TokenTree& tree, const std::vector<int>& tokens,
                               const Matrix& targetLogits, int& bonus) {
   std::vector<int> path{0};
@@ -81,6 +87,38 @@ SpeculativeResult SpeculativeDecoder::generate(const std::vector<int>& prompt, i
     for (int t : step.emitted) {
       if (int(result.tokens.size()) < count) result.tokens.push_back(t);
     }
+    result.generated = int(result.tokens.size());
+    result.draftTotal += step.draft;
+    result.targetTotal += step.target;
+    result.steps.push_back(std::move(step));
+  }
+  return result;
+}
+
+SpeculativeResult simulateAcceptance(const TokenTree& tree, const StepAccounting& draft,
+                                     const StepAccounting& target, AcceptanceSource& source,
+                                     int count) {
+  SpeculativeResult result;
+  while (result.generated < count) {
+    StepRecord step;
+    draft.chargeDraft(step.draft);
+    target.chargeVerify(step.target);
+    const int k = source.next(tree.maxDepth());
+    std::vector<int> path{0};
+    while (int(path.size()) <= k) {
+      const auto& kids = tree.children(path.back());
+      if (kids.empty()) {
+        throw Error(fmt::format("accepted length {} runs past a leaf of the tree", k));
+      }
+      path.push_back(kids.front());
+    }
+    // The draft ran only nodes with children; a leaf at the end is decoded on commit.
+    const bool leaf = tree.children(path.back()).empty();
+    target.chargeCommit(int(path.size()), 0, step.target);
+    draft.chargeCommit(int(path.size()) - leaf, leaf, step.draft);
+    step.accepted = k;
+    step.emitted.assign(size_t(k + 1), -1);
+    result.generated = std::min(count, result.generated + k + 1);
     result.draftTotal += step.draft;
     result.targetTotal += step.target;
     result.steps.push_back(std::move(step));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "models/speculative/AcceptanceModel.h"
 #include "models/speculative/Fp32TreeModel.h"
 
 namespace specmamba {
@@ -22,12 +23,14 @@ struct StepRecord {
 };
 
 struct SpeculativeResult {
-  std::vector<int> tokens;  // generated tokens (exactly the requested count)
+  std::vector<int> tokens;  // generated tokens (exactly the requested count; empty if statistical)
+  int generated = 0;
   std::vector<StepRecord> steps;
   Ledger draftTotal;
   Ledger targetTotal;
   int fifoHighWater = 0;
   double meanAcceptedPerPass() const;  // tokens emitted per target pass
+  std::vector<int> acceptedLengths() const;
 };
 
 // Greedy acceptance: nodes root..ck of the longest path whose every token is
@@ -46,6 +49,13 @@ class SpeculativeDecoder {
   const Fp32TreeModel& draft_;
   const Fp32TreeModel& target_;
 };
+
+// Statistical mode: no model runs; each step's accepted length comes from
+// `source` and the traffic from the accounting alone. The accepted path
+// follows each node's first child.
+SpeculativeResult simulateAcceptance(const TokenTree& tree, const StepAccounting& draft,
+                                     const StepAccounting& target, AcceptanceSource& source,
+                                     int count);
 
 // Target-only greedy decoding on the same recurrent path (the lossless reference):
 // prompt[0..n-2] prefilled, then one token at a time.

@@ -7,6 +7,9 @@
 #include "models/config/ModelConfig.h"
 #include "models/speculative/SpeculativeDecoder.h"
 #include "models/speculative/StateFifo.h"
+#include "tests/common/TestSupport.h"
+
+#include <nlohmann/json.hpp>
 #include "models/weights/SyntheticWeights.h"
 
 using namespace specmamba;
@@ -219,4 +222,98 @@ TEST_CASE("hybrid picks, layer by layer, the strategy the cost model finds faste
     CHECK(chosen <= storeCost(f, tree.size(), false, b));
     CHECK(chosen <= replayCost(f, tree.size(), b));
   }
+}
+
+TEST_CASE("statistical mode charges exactly what a functional run moves", "[statistical]") {
+  const Mamba2Weights dw = weightsFor("tiny-64", 51), tw = weightsFor("tiny-256", 51);
+  const Mamba2Fp32 dm(dw), tm(tw);
+  const TokenTree tree = TokenTree::fromBranching({2, 2, 1});
+  TreeOptions topt;
+  topt.tileHeads = 4;
+  for (const char* strategy : {"store", "replay"}) {
+    CAPTURE(strategy);
+    const auto tplan = planOf(strategy, tm, tree.size()), dplan = planOf(strategy, dm, tree.size());
+    const Fp32TreeModel target(tm, tree, topt, tplan), draft(dm, tree, TreeOptions{}, dplan);
+    // A draft equal to the target would accept everything; mix both cases.
+    const SpeculativeResult functional = SpeculativeDecoder(draft, target).generate({1, 2}, 15);
+    test::TempDir dir;
+    writeAcceptanceTrace(dir.file("t.json"), "2,2,1", functional.acceptedLengths());
+    TraceAcceptance trace(dir.file("t.json"));
+    const SpeculativeResult stat =
+        simulateAcceptance(tree, draft.accounting(), target.accounting(), trace, 15);
+    CHECK(stat.steps.size() == functional.steps.size());
+    CHECK(stat.targetTotal.bytes == functional.targetTotal.bytes);
+    CHECK(stat.targetTotal.ops == functional.targetTotal.ops);
+    CHECK(stat.draftTotal.bytes == functional.draftTotal.bytes);
+    CHECK(stat.draftTotal.ops == functional.draftTotal.ops);
+  }
+}
+
+TEST_CASE("acceptance profiles are seeded and bounded by the tree", "[statistical]") {
+  AcceptanceProfile always{"always", "test", {1.0, 1.0, 1.0}};
+  AcceptanceProfile never{"never", "test", {0.0, 0.0, 0.0}};
+  ProfileAcceptance a(always, 1), n(never, 1);
+  CHECK(a.next(3) == 3);
+  CHECK(n.next(3) == 0);
+  CHECK_THROWS_WITH(a.next(4), Catch::Contains("covers depth 3"));
+  const AcceptanceProfile def = loadAcceptanceProfile("default");
+  ProfileAcceptance x(def, 7), y(def, 7), z(def, 8);
+  std::vector<int> sx, sy, sz;
+  for (int i = 0; i < 200; ++i) {
+    sx.push_back(x.next(4));
+    sy.push_back(y.next(4));
+    sz.push_back(z.next(4));
+  }
+  CHECK(sx == sy);
+  CHECK(sx != sz);
+  // The mean accepted length follows the profile: sum over d of prod_{j<=d} p_j.
+  double expect = 0, reach = 1;
+  for (int d = 0; d < 4; ++d) expect += (reach *= def.acceptByDepth[size_t(d)]);
+  double mean = 0;
+  ProfileAcceptance w(def, 3);
+  for (int i = 0; i < 20000; ++i) mean += w.next(4);
+  CHECK(mean / 20000 == Approx(expect).epsilon(0.03));
+}
+
+TEST_CASE("speculative CLI: report, trace round trip and bad input", "[cli]") {
+  test::TempDir dir;
+  const std::string base = "generate --model tiny-256 --draft tiny-64 --tree 2,2 --tokens 12 --json --no-timing";
+  const auto a = test::runCli(base + " --record-trace " + dir.file("trace.json"));
+  REQUIRE(a.exitCode == 0);
+  const auto doc = nlohmann::json::parse(a.out);
+  CHECK(doc["mode"] == "functional");
+  CHECK(doc["generated_tokens"] == nlohmann::json::parse(
+                                       test::runCli("generate --model tiny-256 --prompt-tokens 1 "
+                                                    "--tokens 12 --json --no-timing")
+                                           .out)["generated_tokens"]);
+  CHECK(test::runCli(base).out == test::runCli(base).out);
+  const auto replay = test::runCli(
+      "generate --model tiny-256 --draft tiny-64 --tree 2,2 --tokens 12 --json --no-timing "
+      "--acceptance-trace " + dir.file("trace.json"));
+  REQUIRE(replay.exitCode == 0);
+  CHECK(nlohmann::json::parse(replay.out)["traffic_total"] == doc["traffic_total"]);
+  const auto big = test::runCli(
+      "generate --model mamba2-2.7b --draft mamba2-130m --tree 3,2,2,1 --tokens 200 --json "
+      "--no-timing --acceptance-profile default");
+  REQUIRE(big.exitCode == 0);
+  CHECK(nlohmann::json::parse(big.out)["mean_tokens_per_target_pass"].get<double>() > 1.5);
+
+  auto fails = [](const std::string& args, const std::string& mention) {
+    CAPTURE(args);
+    const auto r = test::runCli(args);
+    CHECK(r.exitCode != 0);
+    CHECK_THAT(r.err, Catch::Contains(mention));
+  };
+  const std::string spec = "generate --model tiny-256 --draft tiny-64 --tokens 4 ";
+  fails(spec + "--tree 3,x", "--tree: expected");
+  fails(spec + "--tree p:-1,0,2", "--tree: tree node 2");
+  fails(spec + "--backtrack undo", "unknown backtracking strategy \"undo\"");
+  fails(spec + "--tile-heads 5", "--tile-heads: must divide the 16 heads");
+  fails(spec + "--acceptance-profile nosuch", "unknown acceptance \"nosuch\"");
+  fails("generate --model tiny-256 --draft mamba2-130m --tokens 4", "must share a vocabulary");
+  fails("generate --model tiny-256 --tree 2,2 --tokens 4", "--tree requires --draft");
+  test::writeText(dir.file("bad.json"), R"({"tree": "2,2", "accepted": [1, 7]})");
+  fails(spec + "--tree 2,2 --acceptance-trace " + dir.file("bad.json"), "/accepted/1: 7 accepted tokens");
+  test::writeText(dir.file("prof.json"), R"({"name": "p", "source": "s", "accept_by_depth": [0.5, 1.5]})");
+  fails(spec + "--acceptance-profile " + dir.file("prof.json"), "/accept_by_depth/1: must be in [0, 1]");
 }
