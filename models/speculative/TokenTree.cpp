@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 
 #include "models/common/Error.h"
+#include "models/common/IntList.h"
 
 namespace specmamba {
 
@@ -98,23 +97,13 @@ std::vector<int> TokenTree::pathTo(int node) const {
 TokenTree TokenTree::parse(const std::string& text, const std::string& what) {
   const bool parentList = text.rfind("p:", 0) == 0;
   const std::string body = parentList ? text.substr(2) : text;
-  std::vector<int> values;
-  size_t pos = 0;
-  while (true) {
-    const size_t comma = body.find(',', pos);
-    const std::string item = body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    char* end = nullptr;
-    errno = 0;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || errno == ERANGE || v < -1 || v > kMaxNodes) {
-      throw Error(fmt::format("{}: expected a branching list like 3,2,2,1 or a parent list like "
-                              "p:-1,0,0,1, got \"{}\"",
-                              what, text));
-    }
-    values.push_back(int(v));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+  const auto parsed = parseIntegerList(body, -1, kMaxNodes);
+  if (!parsed) {
+    throw Error(fmt::format("{}: expected a branching list like 3,2,2,1 or a parent list like "
+                            "p:-1,0,0,1, got \"{}\"",
+                            what, text));
   }
+  const std::vector<int> values(parsed->begin(), parsed->end());
   try {
     return parentList ? fromParents(values) : fromBranching(values);
   } catch (const Error& e) {

@@ -1,31 +1,18 @@
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstdlib>
-
 #include "models/common/Error.h"
+#include "models/common/IntList.h"
 #include "sim/cli/Commands.h"
 
 namespace specmamba::cli {
 
 std::vector<int> parseIntList(const std::string& text, const std::string& option) {
-  std::vector<int> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = text.find(',', pos);
-    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    char* end = nullptr;
-    errno = 0;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || errno == ERANGE || v < 0 || v > 0x7FFFFFFF) {
-      throw Error(fmt::format("{}: expected comma-separated non-negative integers, got \"{}\"",
-                              option, text));
-    }
-    out.push_back(int(v));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+  const auto values = parseIntegerList(text, 0, 0x7FFFFFFF);
+  if (!values) {
+    throw Error(fmt::format("{}: expected comma-separated non-negative integers, got \"{}\"",
+                            option, text));
   }
-  return out;
+  return std::vector<int>(values->begin(), values->end());
 }
 
 }  // namespace specmamba::cli
