@@ -77,6 +77,7 @@ struct IntLinear {
   int bits = 4;       // weight (and activation) bits
   int group = 128;    // input channels sharing (s1, s2); min(128, cols) [ours]
   int outShift = 10;  // in_proj 10, out_proj 12 (+4 for W8A8)
+  int weightFrac = 10;  // real weight = q * (2^s1 + 2^s2) / 2^weightFrac (offline only)
   int accBits = 34;
   std::vector<int8_t> w;         // [rows][cols]
   std::vector<uint8_t> s1, s2;   // [rows][cols / group], 3 bits each

@@ -135,7 +135,7 @@ std::vector<ScalePair> scalePairs() {
 
 }  // namespace
 
-IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int accBits) {
+IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int weightFrac, int accBits) {
   IntLinear L;
   L.rows = w.rows;
   L.cols = w.cols;
@@ -151,7 +151,8 @@ IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int accBits) {
   L.s2.assign(L.s1.size(), 0);
   static const std::vector<ScalePair> pairs = scalePairs();
   const int qmax = (1 << (bits - 1)) - 1, qmin = -(1 << (bits - 1));
-  const double unit = std::ldexp(1.0, outShift);
+  const double unit = std::ldexp(1.0, weightFrac);
+  L.weightFrac = weightFrac;
   for (int r = 0; r < w.rows; ++r) {
     for (int g = 0; g < L.groupsPerRow(); ++g) {
       const float* src = w.row(r) + size_t(g) * L.group;
@@ -193,10 +194,19 @@ Matrix dequantizeLinear(const IntLinear& L) {
     for (int c = 0; c < L.cols; ++c) {
       const size_t g = size_t(r) * L.groupsPerRow() + size_t(c / L.group);
       m.at(r, c) = float(L.w[size_t(r) * L.cols + c] * double((1 << L.s1[g]) + (1 << L.s2[g])) /
-                         std::ldexp(1.0, L.outShift));
+                         std::ldexp(1.0, L.weightFrac));
     }
   }
   return m;
+}
+
+int weightHeadroom(const Matrix& w, int bits, int outShift) {
+  double m = 0;
+  for (float v : w.data) m = std::max(m, double(std::fabs(v)));
+  const double qmax = (1 << (bits - 1)) - 1;
+  int k = 0;
+  while (qmax * 256.0 / std::ldexp(1.0, outShift - k) < m && k < outShift) ++k;
+  return k;
 }
 
 }  // namespace specmamba::intops

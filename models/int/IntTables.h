@@ -47,10 +47,14 @@ RmsLut makeRmsLut(int n, double eps, int inFrac, int outFrac = kResidualFrac);
 double measureRmsLutError(const RmsLut& L, int n, double eps, double lo, double hi, int outFrac = kResidualFrac);
 
 // Two-term PoT weight quantizer: for each row and group of `group` inputs,
-// scale = (2^s1 + 2^s2) / 2^outShift (s1, s2 in [0, 7]) and q = round(w /
+// scale = (2^s1 + 2^s2) / 2^weightFrac (s1, s2 in [0, 7]) and q = round(w /
 // scale) clamped to `bits`; the pair minimising the group's squared error
-// wins (the candidates near max|w| / qmax are searched).
-IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int accBits);
+// wins (the candidates near max|w| / qmax are searched). weightFrac =
+// outShift - k when the layer's input is Q(10 + k) (see weightHeadroom).
+IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int weightFrac, int accBits);
+// The smallest k >= 0 for which max|w| fits the largest scale at weightFrac =
+// outShift - k: qmax * 256 / 2^(outShift - k) >= max|w| [ours].
+int weightHeadroom(const Matrix& w, int bits, int outShift);
 // The FP32 weights an IntLinear stands for (for error measurements).
 Matrix dequantizeLinear(const IntLinear& L);
 

@@ -211,7 +211,7 @@ TEST_CASE("two-term PoT linear equals the dequantized float product", "[int][lin
     Matrix w(24, 256);
     for (auto& v : w.data) v = float(0.05 * rng.studentT(4));
     const int shift = bits == 4 ? 10 : 14;
-    const IntLinear L = quantizeLinear(w, bits, shift, bits == 4 ? 34 : 38);
+    const IntLinear L = quantizeLinear(w, bits, shift, shift, bits == 4 ? 34 : 38);
     const Matrix dq = dequantizeLinear(L);
     // The quantizer's weights are close to the real ones (relative L2).
     double e = 0, s = 0;
