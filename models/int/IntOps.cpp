@@ -57,20 +57,27 @@ PotVector quantizePot(const std::vector<int32_t>& x, int bits) {
 
 namespace {
 
+// Sum of the SPEC's two shifted terms per sub-group, regrouped exactly:
+// (acc_g << (x_s + s1)) + (acc_g << (x_s + s2)) = (acc_g << x_s) * (2^s1 + 2^s2).
+// Integer sums do not depend on their order, so the result is bit-identical;
+// the accumulator width is checked at every 128-input group boundary.
 inline int32_t linearRow(const IntLinear& L, int r, const int8_t* xq, const uint8_t* xs) {
   const int8_t* w = L.w.data() + size_t(r) * L.cols;
   const uint8_t* s1 = L.s1.data() + size_t(r) * L.groupsPerRow();
   const uint8_t* s2 = L.s2.data() + size_t(r) * L.groupsPerRow();
   const int subPerGroup = L.group / kGroup;
   int64_t acc = 0;
-  for (int sg = 0; sg < L.cols / kGroup; ++sg) {
-    const int8_t* wg = w + sg * kGroup;
-    const int8_t* xg = xq + sg * kGroup;
-    int32_t accG = 0;
-    for (int j = 0; j < kGroup; ++j) accG += int32_t(xg[j]) * wg[j];
-    const int g = sg / subPerGroup;
-    acc += shl(accG, xs[sg] + s1[g]);
-    acc += shl(accG, xs[sg] + s2[g]);
+  for (int g = 0; g < L.groupsPerRow(); ++g) {
+    int64_t accGroup = 0;
+    for (int sub = 0; sub < subPerGroup; ++sub) {
+      const int sg = g * subPerGroup + sub;
+      const int8_t* wg = w + sg * kGroup;
+      const int8_t* xg = xq + sg * kGroup;
+      const int32_t accG = xg[0] * wg[0] + xg[1] * wg[1] + xg[2] * wg[2] + xg[3] * wg[3] + xg[4] * wg[4] +
+                           xg[5] * wg[5] + xg[6] * wg[6] + xg[7] * wg[7];
+      accGroup += shl(accG, xs[sg]);
+    }
+    acc += accGroup * ((1 << s1[g]) + (1 << s2[g]));
     fit(acc, L.accBits, "linear accumulator");
   }
   return fit32(acc >> L.outShift, "linear output");

@@ -165,10 +165,10 @@ IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int weightFrac
         const bool near = pairs[p].c >= 0.45 * ideal && pairs[p].c <= 1.3 * ideal;
         const bool edge = (p == 0 && pairs[p].c > 1.3 * ideal) || (p + 1 == pairs.size() && pairs[p].c < 0.45 * ideal);
         if (!near && !edge) continue;
-        const double scale = pairs[p].c / unit;
+        const double scale = pairs[p].c / unit, inv = 1.0 / scale;
         double err = 0;
         for (int i = 0; i < L.group; ++i) {
-          const double q = std::clamp(double(std::lround(src[i] / scale)), double(qmin), double(qmax));
+          const double q = std::clamp(std::floor(src[i] * inv + 0.5), double(qmin), double(qmax));
           err += (src[i] - q * scale) * (src[i] - q * scale);
         }
         if (bestErr < 0 || err < bestErr) {
@@ -181,7 +181,7 @@ IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int weightFrac
       L.s2[size_t(r) * L.groupsPerRow() + g] = uint8_t(pairs[best].s2);
       int8_t* dst = L.w.data() + size_t(r) * w.cols + size_t(g) * L.group;
       for (int i = 0; i < L.group; ++i) {
-        dst[i] = int8_t(std::clamp(std::lround(src[i] / scale), long(qmin), long(qmax)));
+        dst[i] = int8_t(std::clamp(std::floor(src[i] / scale + 0.5), double(qmin), double(qmax)));
       }
     }
   }

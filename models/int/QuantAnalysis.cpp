@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "models/common/Error.h"
-#include "models/common/Greedy.h"
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/int/Mamba2Int.h"
 #include "models/int/OfflineQuantizer.h"
@@ -147,25 +146,30 @@ std::vector<double> rtnLayerOutputErrors(const Mamba2Weights& fp32, int bits, co
   });
 }
 
-double agreementWith(const IntModelWeights& q, const std::vector<int>& prompt, const std::vector<int>& reference) {
+}  // namespace
+
+std::vector<int> fp32TopOne(const Mamba2Weights& fp32, const std::vector<int>& tokens) {
+  const Mamba2Fp32 ref(fp32);
+  Mamba2State st = ref.initialState();
+  std::vector<float> logits(size_t(fp32.config.vocabSize));
+  std::vector<int> out;
+  for (int t : tokens) {
+    ref.decode(t, st, logits.data());
+    out.push_back(argmax(logits.data(), int(logits.size())));
+  }
+  return out;
+}
+
+double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens, const std::vector<int>& reference) {
   const Mamba2Int im(q);
   IntState st = im.initialState();
   std::vector<float> logits(size_t(q.config.vocabSize));
-  im.prefill(prompt, st, logits.data());
   int agree = 0;
-  for (size_t i = 0; i < reference.size(); ++i) {
-    if (int(std::max_element(logits.begin(), logits.end()) - logits.begin()) == reference[i]) ++agree;
-    if (i + 1 < reference.size()) im.decode(reference[i], st, logits.data());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    im.decode(tokens[i], st, logits.data());
+    if (argmax(logits.data(), int(logits.size())) == reference[i]) ++agree;
   }
-  return reference.empty() ? 0.0 : 100.0 * agree / double(reference.size());
-}
-
-}  // namespace
-
-double topOneAgreement(const Mamba2Weights& fp32, const IntModelWeights& q, const std::vector<int>& prompt, int count) {
-  const Mamba2Fp32 ref(fp32);
-  Mamba2State st = ref.initialState();
-  return agreementWith(q, prompt, greedyContinuation(ref, prompt, count, st));
+  return tokens.empty() ? 0.0 : 100.0 * agree / double(tokens.size());
 }
 
 QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& o,
@@ -219,14 +223,9 @@ QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& 
   }
 
   // 2. Layer outputs and agreement per precision and rotation.
-  const std::vector<int> prompt = {tokens.empty() ? 1 : tokens[0]};
-  std::vector<int> reference;
-  if (o.agreementTokens > 0) {
-    say("FP32 greedy reference");
-    const Mamba2Fp32 ref(fp32);
-    Mamba2State st = ref.initialState();
-    reference = greedyContinuation(ref, prompt, o.agreementTokens, st);
-  }
+  const std::vector<int> stream = reportTokens(o.agreementTokens, c.vocabSize, o.tokenSeed + 1);
+  say("FP32 top-1 reference");
+  const std::vector<int> reference = fp32TopOne(fp32, stream);
   for (int p = 0; p < 2; ++p) {
     say(p == 0 ? "W4A4 RTN layers" : "W8A8 RTN layers");
     const std::vector<double> rtn = rtnLayerOutputErrors(fp32, precisionBits(kPrecisions[p]), tokens);
@@ -236,7 +235,7 @@ QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& 
       const IntModelWeights q = quantizeModel(fp32, {kPrecisions[p], kRotations[r]});
       const std::vector<double> e = intLayerOutputErrors(fp32, q, tokens);
       for (int l = 0; l < c.nLayer; ++l) rep.layers[size_t(l)].output[p][1 + r] = e[size_t(l)];
-      if (!reference.empty()) rep.agreement[p][r] = agreementWith(q, prompt, reference);
+      if (!stream.empty()) rep.agreement[p][r] = topOneAgreement(q, stream, reference);
     }
   }
 

@@ -36,7 +36,7 @@ struct LayerQuantReport {
 
 struct QuantReportOptions {
   int errorTokens = 32;       // tokens behind the per-layer errors
-  int agreementTokens = 256;  // greedy tokens behind the top-1 agreement
+  int agreementTokens = 256;  // positions behind the top-1 agreement
   uint64_t tokenSeed = 1;     // the pseudo-random input tokens
 };
 
@@ -56,9 +56,12 @@ std::vector<int> reportTokens(int n, int vocab, uint64_t seed);
 // basis); the integer layer keeps its own recurrent state.
 std::vector<double> intLayerOutputErrors(const Mamba2Weights& fp32, const IntModelWeights& q, const std::vector<int>& tokens);
 
-// Top-1 agreement (%): the FP32 model generates `count` tokens greedily from
-// `prompt`; the integer model, fed the same tokens, predicts each next token.
-double topOneAgreement(const Mamba2Weights& fp32, const IntModelWeights& q, const std::vector<int>& prompt, int count);
+// Greedy (argmax) next-token choice of the FP32 model after each token of
+// `tokens` (decoded one by one from the initial state).
+std::vector<int> fp32TopOne(const Mamba2Weights& fp32, const std::vector<int>& tokens);
+// Top-1 agreement (%): the integer model decodes the same `tokens`; the share
+// of positions where its argmax equals `reference` (fp32TopOne).
+double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens, const std::vector<int>& reference);
 
 // Everything above for one model. `progress` (optional) gets one line per step.
 QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& o,

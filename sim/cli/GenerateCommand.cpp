@@ -1,4 +1,5 @@
-// `specmamba generate`: greedy decoding with the FP32 golden model.
+// `specmamba generate`: greedy decoding with the FP32 golden model or, with
+// --int, the integer model of the accelerator datapath (SPEC §3).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -8,8 +9,8 @@
 #include "models/common/Error.h"
 #include "models/config/ModelConfig.h"
 #include "models/fp32/Mamba2Fp32.h"
-#include "models/weights/Checkpoint.h"
-#include "models/weights/SyntheticWeights.h"
+#include "models/int/Mamba2Int.h"
+#include "models/int/OfflineQuantizer.h"
 #include "sim/cli/Commands.h"
 
 namespace specmamba::cli {
@@ -24,6 +25,9 @@ struct GenerateOptions {
   int tokens = 16;
   bool json = false;
   bool noTiming = false;
+  bool integer = false;
+  std::string precision = "w4a4";
+  std::string rotation = "online";
 };
 
 int runGenerate(const GenerateOptions& o) {
@@ -35,15 +39,24 @@ int runGenerate(const GenerateOptions& o) {
                               config.vocabSize, config.name));
     }
   }
-  SyntheticOptions synth;
-  synth.seed = o.seed;
-  const Mamba2Weights weights =
-      o.weights.empty() ? makeSyntheticWeights(config, synth) : loadCheckpoint(o.weights, config);
-  const Mamba2Fp32 model(weights);
-  Mamba2State state = model.initialState();
+  const Mamba2Weights weights = loadOrSynthesize(config, o.weights, o.seed);
+  QuantOptions qo;
+  qo.precision = parsePrecision(o.precision);
+  qo.rotation = parseRotationMode(o.rotation);
 
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<int> out = model.generateGreedy(prompt, o.tokens, state);
+  std::vector<int> out;
+  auto start = std::chrono::steady_clock::now();
+  if (o.integer) {
+    const IntModelWeights q = quantizeModel(weights, qo);
+    const Mamba2Int model(q);
+    IntState state = model.initialState();
+    start = std::chrono::steady_clock::now();  // quantization is not decoding
+    out = model.generateGreedy(prompt, o.tokens, state);
+  } else {
+    const Mamba2Fp32 model(weights);
+    Mamba2State state = model.initialState();
+    out = model.generateGreedy(prompt, o.tokens, state);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Prefill counts as prompt tokens processed; decode as generated tokens.
@@ -53,9 +66,10 @@ int runGenerate(const GenerateOptions& o) {
     nlohmann::ordered_json doc{{"model", config.name},
                                {"weights", o.weights.empty() ? "synthetic" : o.weights},
                                {"seed", o.seed},
-                               {"precision", "fp32"},
+                               {"precision", o.integer ? o.precision : "fp32"},
                                {"prompt_tokens", prompt},
                                {"generated_tokens", out}};
+    if (o.integer) doc["rotation"] = o.rotation;
     if (!o.noTiming) {
       doc["host_wall_s"] = seconds;
       doc["host_tokens_per_s"] = tokensPerSecond;
@@ -67,7 +81,8 @@ int runGenerate(const GenerateOptions& o) {
     fmt::print("prompt     {}\n", fmt::join(prompt, ","));
     fmt::print("generated  {}\n", fmt::join(out, ","));
     if (!o.noTiming) {
-      fmt::print("host speed {:.2f} tokens/s (FP32 golden model, {:.3f} s wall)\n", tokensPerSecond,
+      fmt::print("host speed {:.2f} tokens/s ({} golden model, {:.3f} s wall)\n", tokensPerSecond,
+                 o.integer ? fmt::format("integer {} rotation {}", o.precision, o.rotation) : std::string("FP32"),
                  seconds);
     }
   }
@@ -77,7 +92,7 @@ int runGenerate(const GenerateOptions& o) {
 }  // namespace
 
 void addGenerateCommand(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("generate", "Greedy decoding with the FP32 golden model");
+  auto* cmd = app.add_subcommand("generate", "Greedy decoding with the FP32 (or, with --int, the integer) golden model");
   auto o = std::make_shared<GenerateOptions>();
   cmd->add_option("--model", o->model, "Model name (see `specmamba info`) or path to a model JSON")
       ->required();
@@ -90,6 +105,14 @@ void addGenerateCommand(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print JSON instead of text");
+  cmd->add_flag("--int", o->integer, "Run the integer (accelerator datapath) model instead of FP32");
+  cmd->add_option("--precision", o->precision, "Integer model precision: w4a4 or w8a8")
+      ->check(CLI::IsMember({"w4a4", "w8a8"}))
+      ->capture_default_str();
+  cmd->add_option("--rotation", o->rotation,
+                  "Integer model rotation: online (paper), offline-only (release), none")
+      ->check(CLI::IsMember({"online", "offline-only", "none"}))
+      ->capture_default_str();
   cmd->add_flag("--no-timing", o->noTiming,
                 "Leave out host wall-clock figures (byte-identical output for a given seed)");
   cmd->callback([&action, o]() { action = [o]() { return runGenerate(*o); }; });
