@@ -7,7 +7,9 @@
 #include <cstring>
 
 #include "models/common/Error.h"
+#include "models/common/Greedy.h"
 #include "models/fp32/Fp32Ops.h"
+#include "models/rotation/Hadamard.h"
 
 namespace specmamba {
 
@@ -23,7 +25,16 @@ int argmax(const float* v, int n) {
   return best;
 }
 
-Mamba2Fp32::Mamba2Fp32(const Mamba2Weights& weights) : w_(weights) {}
+Mamba2Fp32::Mamba2Fp32(const Mamba2Weights& weights) : w_(weights) {
+  if (w_.onlineHadamard) online_ = std::make_unique<HadamardRotation>(w_.config.dInner);
+}
+Mamba2Fp32::~Mamba2Fp32() = default;
+Mamba2Fp32::Mamba2Fp32(Mamba2Fp32&&) noexcept = default;
+
+void Mamba2Fp32::outProjInput(int layer, float* y) const {
+  if (online_) online_->apply(y);
+  if (hooks_.outProjInput) hooks_.outProjInput(layer, y, config().dInner);
+}
 
 void Mamba2Fp32::checkToken(int token) const {
   if (token < 0 || token >= config().vocabSize) {
@@ -50,6 +61,7 @@ void Mamba2Fp32::project(int layer, const float* residual, float* zxbcdt) const 
   const auto& L = w_.layers[size_t(layer)];
   std::vector<float> u(static_cast<size_t>(c.dModel));
   fp32::rmsnorm(residual, L.norm.data(), c.dModel, c.normEps, u.data());
+  if (hooks_.inProjInput) hooks_.inProjInput(layer, u.data(), c.dModel);
   fp32::gemv(L.inProj, u.data(), zxbcdt);
 }
 
@@ -59,6 +71,7 @@ void Mamba2Fp32::projectBatch(int layer, const Matrix& residual, Matrix& zxbcdt)
   Matrix u(residual.rows, c.dModel);
   for (int t = 0; t < residual.rows; ++t) {
     fp32::rmsnorm(residual.row(t), L.norm.data(), c.dModel, c.normEps, u.row(t));
+    if (hooks_.inProjInput) hooks_.inProjInput(layer, u.row(t), c.dModel);
   }
   zxbcdt = Matrix(residual.rows, c.inProjOut());
   fp32::gemm(L.inProj, u, zxbcdt);
@@ -106,6 +119,7 @@ void Mamba2Fp32::finish(int layer, const float* z, float* y, float* residual) co
   // Gate, then norm (Mamba2's norm_before_gate = False).
   for (int i = 0; i < c.dInner; ++i) y[i] *= silu(z[i]);
   fp32::rmsnorm(y, L.gatedNorm.data(), c.dInner, c.normEps, y);
+  outProjInput(layer, y);
   std::vector<float> out(static_cast<size_t>(c.dModel));
   fp32::gemv(L.outProj, y, out.data());
   for (int i = 0; i < c.dModel; ++i) residual[i] += out[size_t(i)];
@@ -119,6 +133,7 @@ void Mamba2Fp32::finishBatch(int layer, const Matrix& zxbcdt, Matrix& y, Matrix&
     const float* z = zxbcdt.row(t);
     for (int i = 0; i < c.dInner; ++i) yt[i] *= silu(z[i]);
     fp32::rmsnorm(yt, L.gatedNorm.data(), c.dInner, c.normEps, yt);
+    outProjInput(layer, yt);
   }
   Matrix out(y.rows, c.dModel);
   fp32::gemm(L.outProj, y, out);
@@ -264,17 +279,7 @@ void Mamba2Fp32::prefill(const std::vector<int>& tokens, Mamba2State& state, flo
 
 std::vector<int> Mamba2Fp32::generateGreedy(const std::vector<int>& prompt, int count,
                                             Mamba2State& state) const {
-  const auto& c = config();
-  std::vector<float> logits(size_t(c.vocabSize));
-  prefill(prompt, state, logits.data());
-  std::vector<int> out;
-  out.reserve(size_t(count));
-  for (int i = 0; i < count; ++i) {
-    const int next = argmax(logits.data(), c.vocabSize);
-    out.push_back(next);
-    if (i + 1 < count) decode(next, state, logits.data());
-  }
-  return out;
+  return greedyContinuation(*this, prompt, count, state);
 }
 
 }  // namespace specmamba

@@ -5,6 +5,8 @@
 //  * prefill(): a whole prompt, linear layers as GEMMs and the SSM as the
 //    chunked state-space-duality scan (quadratic inside a chunk, recurrent
 //    across chunks).
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "models/common/Matrix.h"
@@ -13,10 +15,24 @@
 
 namespace specmamba {
 
+class HadamardRotation;
+
+// Optional observers/modifiers of the two linear-layer inputs (called with the
+// layer index and the vector, in place): the quantization report uses them to
+// capture activations and to fake-quantize (RTN). Empty = not called.
+struct Fp32Hooks {
+  std::function<void(int layer, float* v, int n)> inProjInput;
+  std::function<void(int layer, float* v, int n)> outProjInput;  // after the online rotation, if any
+};
+
 class Mamba2Fp32 {
  public:
   // The weights must outlive the model.
   explicit Mamba2Fp32(const Mamba2Weights& weights);
+  ~Mamba2Fp32();
+  Mamba2Fp32(Mamba2Fp32&&) noexcept;
+
+  void setHooks(Fp32Hooks hooks) { hooks_ = std::move(hooks); }
 
   const ModelConfig& config() const { return w_.config; }
   const Mamba2Weights& weights() const { return w_; }
@@ -67,8 +83,13 @@ class Mamba2Fp32 {
 
  private:
   void checkToken(int token) const;
+  // Gated-norm output -> out_proj input: the online rotation (when the
+  // weights ask for it) and the hook.
+  void outProjInput(int layer, float* y) const;
 
   const Mamba2Weights& w_;
+  std::unique_ptr<HadamardRotation> online_;  // set when w_.onlineHadamard
+  Fp32Hooks hooks_;
 };
 
 int argmax(const float* v, int n);

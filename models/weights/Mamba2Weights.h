@@ -30,6 +30,10 @@ struct Mamba2Weights {
   // Untied LM head (lm_head.weight) when a checkpoint carries a different one;
   // empty (rows == 0) means tied to the embedding.
   Matrix lmHead;
+  // true when out_proj was pre-multiplied by the normalized Hadamard of order
+  // d_inner (models/rotation/RotationFolding.h): the model must then rotate
+  // out_proj's input online (SPEC §3 HTU). Checkpoints never carry it.
+  bool onlineHadamard = false;
 
   const Matrix& lmHeadMatrix() const { return lmHead.rows ? lmHead : embedding; }
 };

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "models/weights/Mamba2Weights.h"
+
 namespace specmamba::cli {
 
 // What a subcommand runs after parsing; returns the process exit code.
@@ -13,6 +15,11 @@ using Action = std::function<int()>;
 
 void addInfoCommand(CLI::App& app, Action& action);
 void addGenerateCommand(CLI::App& app, Action& action);
+void addQuantReportCommand(CLI::App& app, Action& action);
+void addExportVectorsCommand(CLI::App& app, Action& action);
+
+// A checkpoint when `path` is non-empty, else seeded synthetic weights.
+Mamba2Weights loadOrSynthesize(const ModelConfig& config, const std::string& path, uint64_t seed);
 
 // "1,2,3" -> {1,2,3}; throws Error naming the option on anything else.
 std::vector<int> parseIntList(const std::string& text, const std::string& option);

@@ -1,4 +1,5 @@
-// `specmamba generate`: greedy decoding with the FP32 golden model, plain or
+// `specmamba generate`: greedy decoding with the FP32 golden model or, with
+// --int, the integer model of the accelerator datapath (SPEC §3); plain or
 // speculative (SpecMamba: --draft), functional or statistical
 // (--acceptance-profile / --acceptance-trace).
 #include <fmt/format.h>
@@ -11,9 +12,9 @@
 #include "models/common/Error.h"
 #include "models/config/ModelConfig.h"
 #include "models/fp32/Mamba2Fp32.h"
+#include "models/int/Mamba2Int.h"
+#include "models/int/OfflineQuantizer.h"
 #include "models/speculative/SpeculativeDecoder.h"
-#include "models/weights/Checkpoint.h"
-#include "models/weights/SyntheticWeights.h"
 #include "sim/cli/Commands.h"
 #include "sim/config/PlatformConfig.h"
 #include "sim/report/TextTable.h"
@@ -31,6 +32,8 @@ struct GenerateOptions {
   bool json = false;
   bool noTiming = false;
   bool integer = false;
+  std::string precision = "w4a4";
+  std::string rotation = "online";
   // Speculative decoding.
   std::string draft;
   std::string draftWeights;
@@ -49,13 +52,6 @@ struct GenerateOptions {
   std::string recordTrace;
 };
 
-Mamba2Weights loadWeights(const ModelConfig& c, const std::string& file, uint64_t seed) {
-  if (!file.empty()) return loadCheckpoint(file, c);
-  SyntheticOptions synth;
-  synth.seed = seed;
-  return makeSyntheticWeights(c, synth);
-}
-
 std::vector<int> parsePrompt(const GenerateOptions& o, const ModelConfig& c) {
   const std::vector<int> prompt = parseIntList(o.prompt, "--prompt-tokens");
   for (int t : prompt) {
@@ -70,12 +66,24 @@ std::vector<int> parsePrompt(const GenerateOptions& o, const ModelConfig& c) {
 int runPlain(const GenerateOptions& o) {
   const ModelConfig config = loadModelConfig(o.model);
   const std::vector<int> prompt = parsePrompt(o, config);
-  const Mamba2Weights weights = loadWeights(config, o.weights, o.seed);
-  const Mamba2Fp32 model(weights);
-  Mamba2State state = model.initialState();
+  const Mamba2Weights weights = loadOrSynthesize(config, o.weights, o.seed);
+  QuantOptions qo;
+  qo.precision = parsePrecision(o.precision);
+  qo.rotation = parseRotationMode(o.rotation);
 
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<int> out = model.generateGreedy(prompt, o.tokens, state);
+  std::vector<int> out;
+  auto start = std::chrono::steady_clock::now();
+  if (o.integer) {
+    const IntModelWeights q = quantizeModel(weights, qo);
+    const Mamba2Int model(q);
+    IntState state = model.initialState();
+    start = std::chrono::steady_clock::now();  // quantization is not decoding
+    out = model.generateGreedy(prompt, o.tokens, state);
+  } else {
+    const Mamba2Fp32 model(weights);
+    Mamba2State state = model.initialState();
+    out = model.generateGreedy(prompt, o.tokens, state);
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Prefill counts as prompt tokens processed; decode as generated tokens.
@@ -85,9 +93,10 @@ int runPlain(const GenerateOptions& o) {
     nlohmann::ordered_json doc{{"model", config.name},
                                {"weights", o.weights.empty() ? "synthetic" : o.weights},
                                {"seed", o.seed},
-                               {"precision", "fp32"},
+                               {"precision", o.integer ? o.precision : "fp32"},
                                {"prompt_tokens", prompt},
                                {"generated_tokens", out}};
+    if (o.integer) doc["rotation"] = o.rotation;
     if (!o.noTiming) {
       doc["host_wall_s"] = seconds;
       doc["host_tokens_per_s"] = tokensPerSecond;
@@ -99,7 +108,9 @@ int runPlain(const GenerateOptions& o) {
     fmt::print("prompt     {}\n", fmt::join(prompt, ","));
     fmt::print("generated  {}\n", fmt::join(out, ","));
     if (!o.noTiming) {
-      fmt::print("host speed {:.2f} tokens/s (FP32 golden model, {:.3f} s wall)\n", tokensPerSecond,
+      fmt::print("host speed {:.2f} tokens/s ({} golden model, {:.3f} s wall)\n", tokensPerSecond,
+                 o.integer ? fmt::format("integer {} rotation {}", o.precision, o.rotation)
+                           : std::string("FP32"),
                  seconds);
     }
   }
@@ -177,8 +188,8 @@ int runSpeculative(const GenerateOptions& o) {
     r = simulateAcceptance(tree, da, ta, *source, o.tokens);
   } else {
     prompt = parsePrompt(o, tc);
-    const Mamba2Weights tw = loadWeights(tc, o.weights, o.seed);
-    const Mamba2Weights dw = loadWeights(dc, o.draftWeights, o.draftSeed.value_or(o.seed));
+    const Mamba2Weights tw = loadOrSynthesize(tc, o.weights, o.seed);
+    const Mamba2Weights dw = loadOrSynthesize(dc, o.draftWeights, o.draftSeed.value_or(o.seed));
     const Mamba2Fp32 tm(tw), dm(dw);
     const Fp32TreeModel target(tm, tree, topt, tplan), draft(dm, tree, dopt, dplan);
     r = SpeculativeDecoder(draft, target).generate(prompt, o.tokens);
@@ -252,8 +263,9 @@ int runSpeculative(const GenerateOptions& o) {
 }
 
 int runGenerate(const GenerateOptions& o) {
-  if (o.integer) {
-    throw Error("--int: the integer datapath model is not built yet (issue 7)");
+  if (o.integer && !o.draft.empty()) {
+    throw Error("--int with --draft: speculative decoding runs on the FP32 model only so far "
+                "(the integer tree walk is issue 5's remaining work)");
   }
   return o.draft.empty() ? runPlain(o) : runSpeculative(o);
 }
@@ -278,7 +290,14 @@ void addGenerateCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--json", o->json, "Print JSON instead of text");
   cmd->add_flag("--no-timing", o->noTiming,
                 "Leave out host wall-clock figures (byte-identical output for a given seed)");
-  cmd->add_flag("--int", o->integer, "Run the integer datapath model instead of FP32");
+  cmd->add_flag("--int", o->integer, "Run the integer (accelerator datapath) model instead of FP32");
+  cmd->add_option("--precision", o->precision, "Integer model precision: w4a4 or w8a8")
+      ->check(CLI::IsMember({"w4a4", "w8a8"}))
+      ->capture_default_str();
+  cmd->add_option("--rotation", o->rotation,
+                  "Integer model rotation: online (paper), offline-only (release), none")
+      ->check(CLI::IsMember({"online", "offline-only", "none"}))
+      ->capture_default_str();
   auto* spec = "Speculative decoding";
   cmd->add_option("--draft", o->draft, "Draft model: enables speculative decoding")->group(spec);
   cmd->add_option("--draft-weights", o->draftWeights, "Draft checkpoint (default: synthetic)")

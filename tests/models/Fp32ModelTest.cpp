@@ -8,33 +8,11 @@
 #include "models/config/ModelConfig.h"
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/weights/SyntheticWeights.h"
+#include "tests/common/ModelTestSupport.h"
 
 using namespace specmamba;
-
-namespace {
-
-// max|a-b| / max|b|: relative to the reference's scale, so values near zero
-// do not inflate it.
-double relError(const std::vector<float>& a, const std::vector<float>& b) {
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff = std::max(diff, double(std::fabs(a[i] - b[i])));
-    scale = std::max(scale, double(std::fabs(b[i])));
-  }
-  return diff / scale;
-}
-
-std::vector<int> promptOf(int n, int vocab, uint64_t seed) {
-  std::vector<int> p;
-  uint64_t x = seed;
-  for (int i = 0; i < n; ++i) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    p.push_back(int((x >> 33) % uint64_t(vocab)));
-  }
-  return p;
-}
-
-}  // namespace
+using specmamba::test::promptOf;
+using specmamba::test::relError;
 
 TEST_CASE("prefill and recurrent decode agree over 64 tokens", "[fp32]") {
   for (const char* name : {"tiny-64", "tiny-256"}) {
