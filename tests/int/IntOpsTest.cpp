@@ -2,7 +2,6 @@
 // ranges and at the edges), Hadamard constructions, LUTs, RMSNorm table,
 // two-term PoT linear and conv against a straightforward reference.
 #include <catch2/catch.hpp>
-
 #include <climits>
 #include <cmath>
 
@@ -29,7 +28,8 @@ int refExponent(const std::vector<int64_t>& g, int bits) {
 }
 int64_t refQuant(int64_t x, int s, int bits) {
   const double q = s > 0 ? std::floor(double(x) / std::ldexp(1.0, s) + 0.5) : double(x);
-  return std::clamp<int64_t>(int64_t(q), -(int64_t(1) << (bits - 1)), (int64_t(1) << (bits - 1)) - 1);
+  return std::clamp<int64_t>(int64_t(q), -(int64_t(1) << (bits - 1)),
+                             (int64_t(1) << (bits - 1)) - 1);
 }
 
 }  // namespace
@@ -202,7 +202,8 @@ TEST_CASE("RMSNorm LUT factor error stays within its documented bounds", "[int][
   }
   rmsnorm(L, x.data(), w.data(), n, y.data());
   const double rms = std::sqrt(ss / n);
-  for (int i = 0; i < n; ++i) REQUIRE(y[size_t(i)] == Approx(x[size_t(i)] / rms * 1024).margin(1024 * 0.006));
+  for (int i = 0; i < n; ++i)
+    REQUIRE(y[size_t(i)] == Approx(x[size_t(i)] / rms * 1024).margin(1024 * 0.006));
 }
 
 TEST_CASE("two-term PoT linear equals the dequantized float product", "[int][linear]") {
