@@ -89,21 +89,61 @@ inline int32_t linearRow(const IntLinear& L, int r, const int8_t* xq, const uint
   return fit32(acc >> L.outShift, "linear output");
 }
 
+// The same sum with the activations pre-shifted once per token,
+// xv = x_q << x_s (int32): acc_group = sum over the 128 inputs of xv * w is
+// exact in int32 whenever max|xv| * max|w| * group < 2^31 (checked by the
+// caller), and vectorizes. Bit-identical to linearRow.
+inline int32_t linearRowScaled(const IntLinear& L, int r, const int32_t* xv) {
+  const int8_t* w = L.w.data() + size_t(r) * L.cols;
+  const uint8_t* s1 = L.s1.data() + size_t(r) * L.groupsPerRow();
+  const uint8_t* s2 = L.s2.data() + size_t(r) * L.groupsPerRow();
+  int64_t acc = 0;
+  for (int g = 0; g < L.groupsPerRow(); ++g) {
+    const int32_t* xg = xv + size_t(g) * L.group;
+    const int8_t* wg = w + size_t(g) * L.group;
+    int32_t accGroup = 0;
+#pragma omp simd reduction(+ : accGroup)
+    for (int j = 0; j < L.group; ++j) accGroup += xg[j] * int32_t(wg[j]);
+    acc += int64_t(accGroup) * ((1 << s1[g]) + (1 << s2[g]));
+    fit(acc, L.accBits, "linear accumulator");
+  }
+  return fit32(acc >> L.outShift, "linear output");
+}
+
+// Pre-shifted activations of one token; false when the int32 group sum could
+// overflow (then linearRow is used).
+bool scaleInput(const IntLinear& L, const int8_t* xq, const uint8_t* xs, int32_t* xv) {
+  int64_t maxAbs = 0;
+  for (int i = 0; i < L.cols; ++i) {
+    xv[i] = int32_t(shl(xq[i], xs[i / kGroup]));
+    maxAbs = std::max<int64_t>(maxAbs, xv[i] < 0 ? -int64_t(xv[i]) : xv[i]);
+  }
+  const int64_t maxW = int64_t(1) << (L.bits - 1);
+  return maxAbs * maxW * L.group < (int64_t(1) << 31);
+}
+
 }  // namespace
 
 void linear(const IntLinear& L, const int8_t* xq, const uint8_t* xs, int32_t* y) {
-  for (int r = 0; r < L.rows; ++r) y[r] = linearRow(L, r, xq, xs);
+  linearBatch(L, 1, xq, xs, y);
 }
 
 void linearBatch(const IntLinear& L, int tokens, const int8_t* xq, const uint8_t* xs, int32_t* y) {
   constexpr int kTokenBlock = 8;
   const int xsPerToken = L.cols / kGroup;
+  std::vector<int32_t> xv(size_t(kTokenBlock) * L.cols);
+  bool fast[kTokenBlock];
   for (int t0 = 0; t0 < tokens; t0 += kTokenBlock) {
     const int t1 = t0 + kTokenBlock < tokens ? t0 + kTokenBlock : tokens;
+    for (int t = t0; t < t1; ++t) {
+      fast[t - t0] = scaleInput(L, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken,
+                                xv.data() + size_t(t - t0) * L.cols);
+    }
     for (int r = 0; r < L.rows; ++r) {
       for (int t = t0; t < t1; ++t) {
         y[size_t(t) * L.rows + r] =
-            linearRow(L, r, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken);
+            fast[t - t0] ? linearRowScaled(L, r, xv.data() + size_t(t - t0) * L.cols)
+                         : linearRow(L, r, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken);
       }
     }
   }
