@@ -3,8 +3,10 @@
 // closely than W4A4; thresholds measured, see docs/arithmetic.md).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <climits>
 #include <cmath>
 
+#include "models/common/Error.h"
 #include "models/config/ModelConfig.h"
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/int/Mamba2Int.h"
@@ -142,4 +144,15 @@ TEST_CASE("rotation lowers the 4-bit out_proj-input error on outlier-heavy activ
     // 7.7 -> 8.4); docs/arithmetic.md section 6.1.
     CHECK(e.potRot < 1.15 * e.pot);
   }
+}
+
+TEST_CASE("an integer layer throws on overflow instead of wrapping", "[int][model]") {
+  const Mamba2Weights w = synth("tiny-64");
+  const IntModelWeights q = quantizeModel(w, {Precision::W4A4, RotationMode::Online});
+  const Mamba2Int m(q);
+  IntState s = m.initialState();
+  // 64 squares of 2^31 overflow the 64-bit RMSNorm sum.
+  std::vector<int32_t> r(size_t(q.config.dModel), INT32_MAX);
+  REQUIRE_THROWS_AS(m.layerDecode(0, r.data(), s.layers[0]), Error);
+  REQUIRE_THROWS_AS(m.decode(q.config.vocabSize, s, nullptr), Error);  // token out of range
 }
