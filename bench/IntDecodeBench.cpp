@@ -32,7 +32,8 @@ int run(const Options& o) {
   const Mamba2Weights w = makeSyntheticWeights(c, so);
   const double genSeconds = secondsSince(t0);
   t0 = std::chrono::steady_clock::now();
-  const IntModelWeights q = quantizeModel(w, {parsePrecision(o.precision), parseRotationMode(o.rotation)});
+  const IntModelWeights q =
+      quantizeModel(w, {parsePrecision(o.precision), parseRotationMode(o.rotation)});
   const double quantSeconds = secondsSince(t0);
   const Mamba2Int model(q);
   IntState state = model.initialState();
@@ -45,9 +46,11 @@ int run(const Options& o) {
     model.decode(token, state, logits.data());
   }
   const double s = secondsSince(t0);
-  fmt::print("int-decode model={} precision={} rotation={} tokens={} wall_s={:.3f} tokens_per_s={:.2f} "
-             "synth_weights_s={:.2f} quantize_s={:.2f} peak_rss_MiB={:.0f}\n",
-             c.name, o.precision, o.rotation, o.tokens, s, o.tokens / s, genSeconds, quantSeconds, peakRssMiB());
+  fmt::print(
+      "int-decode model={} precision={} rotation={} tokens={} wall_s={:.3f} tokens_per_s={:.2f} "
+      "synth_weights_s={:.2f} quantize_s={:.2f} peak_rss_MiB={:.0f}\n",
+      c.name, o.precision, o.rotation, o.tokens, s, o.tokens / s, genSeconds, quantSeconds,
+      peakRssMiB());
   return 0;
 }
 
@@ -59,7 +62,9 @@ void addIntDecodeBench(CLI::App& app, Runner& runner) {
   cmd->add_option("--model", o->model)->capture_default_str();
   cmd->add_option("--tokens", o->tokens)->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--seed", o->seed)->capture_default_str();
-  cmd->add_option("--precision", o->precision)->check(CLI::IsMember({"w4a4", "w8a8"}))->capture_default_str();
+  cmd->add_option("--precision", o->precision)
+      ->check(CLI::IsMember({"w4a4", "w8a8"}))
+      ->capture_default_str();
   cmd->add_option("--rotation", o->rotation)
       ->check(CLI::IsMember({"online", "offline-only", "none"}))
       ->capture_default_str();

@@ -7,7 +7,8 @@
 namespace specmamba {
 
 template <typename Model, typename State>
-std::vector<int> greedyContinuation(const Model& model, const std::vector<int>& prompt, int count, State& state) {
+std::vector<int> greedyContinuation(const Model& model, const std::vector<int>& prompt, int count,
+                                    State& state) {
   std::vector<float> logits(size_t(model.config().vocabSize));
   model.prefill(prompt, state, logits.data());
   std::vector<int> out;

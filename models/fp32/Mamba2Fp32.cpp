@@ -26,10 +26,8 @@ int argmax(const float* v, int n) {
 }
 
 Mamba2Fp32::Mamba2Fp32(const Mamba2Weights& weights) : w_(weights) {
-  if (w_.onlineHadamard) online_ = std::make_unique<HadamardRotation>(w_.config.dInner);
+  if (w_.onlineHadamard) online_ = std::make_shared<const HadamardRotation>(w_.config.dInner);
 }
-Mamba2Fp32::~Mamba2Fp32() = default;
-Mamba2Fp32::Mamba2Fp32(Mamba2Fp32&&) noexcept = default;
 
 void Mamba2Fp32::outProjInput(int layer, float* y) const {
   if (online_) online_->apply(y);

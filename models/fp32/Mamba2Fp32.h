@@ -29,8 +29,6 @@ class Mamba2Fp32 {
  public:
   // The weights must outlive the model.
   explicit Mamba2Fp32(const Mamba2Weights& weights);
-  ~Mamba2Fp32();
-  Mamba2Fp32(Mamba2Fp32&&) noexcept;
 
   void setHooks(Fp32Hooks hooks) { hooks_ = std::move(hooks); }
 
@@ -88,7 +86,7 @@ class Mamba2Fp32 {
   void outProjInput(int layer, float* y) const;
 
   const Mamba2Weights& w_;
-  std::unique_ptr<HadamardRotation> online_;  // set when w_.onlineHadamard
+  std::shared_ptr<const HadamardRotation> online_;  // set when w_.onlineHadamard (immutable, shared by copies)
   Fp32Hooks hooks_;
 };
 

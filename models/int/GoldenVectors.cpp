@@ -22,8 +22,15 @@ namespace {
 json pot(const PotVector& v) { return {{"q", v.q}, {"s", v.s}}; }
 
 json linearJson(const IntLinear& L) {
-  return {{"rows", L.rows}, {"cols", L.cols}, {"bits", L.bits}, {"group", L.group}, {"out_shift", L.outShift},
-          {"acc_bits", L.accBits}, {"w", L.w}, {"s1", L.s1}, {"s2", L.s2}};
+  return {{"rows", L.rows},
+          {"cols", L.cols},
+          {"bits", L.bits},
+          {"group", L.group},
+          {"out_shift", L.outShift},
+          {"acc_bits", L.accBits},
+          {"w", L.w},
+          {"s1", L.s1},
+          {"s2", L.s2}};
 }
 
 json rmsJson(const RmsLut& L) {
@@ -36,13 +43,21 @@ json rmsJson(const RmsLut& L) {
 
 json lutJson(const Lut& L) {
   std::vector<int32_t> x, y;
-  const int64_t lo = int64_t(L.alpha) - 100, hi = int64_t(L.alpha) + (int64_t(kLutEntries) << L.k) + 100;
+  const int64_t lo = int64_t(L.alpha) - 100,
+                hi = int64_t(L.alpha) + (int64_t(kLutEntries) << L.k) + 100;
   for (int i = 0; i < 512; ++i) x.push_back(int32_t(lo + (hi - lo) * i / 511));
   x.push_back(INT32_MIN);
   x.push_back(INT32_MAX);
   for (int32_t v : x) y.push_back(lut(L, v));
-  return {{"alpha", L.alpha}, {"k", L.k}, {"ks", L.ks}, {"in_frac", L.inFrac}, {"out_frac", L.outFrac},
-          {"t", L.t}, {"ts", L.ts}, {"x", x}, {"y", y}};
+  return {{"alpha", L.alpha},
+          {"k", L.k},
+          {"ks", L.ks},
+          {"in_frac", L.inFrac},
+          {"out_frac", L.outFrac},
+          {"t", L.t},
+          {"ts", L.ts},
+          {"x", x},
+          {"y", y}};
 }
 
 json stateJson(const IntLayerState& s) {
@@ -50,22 +65,54 @@ json stateJson(const IntLayerState& s) {
 }
 
 json traceJson(const IntLayerTrace& t) {
-  return {{"residual_in", t.residualIn}, {"u", t.u}, {"uq", pot(t.uq)}, {"zxbcdt", t.zxbcdt},
-          {"conv_in", pot(t.convIn)}, {"conv_out", t.convOut}, {"xbc", pot(t.xbc)}, {"dt", t.dt},
+  return {{"residual_in", t.residualIn},
+          {"u", t.u},
+          {"uq", pot(t.uq)},
+          {"zxbcdt", t.zxbcdt},
+          {"conv_in", pot(t.convIn)},
+          {"conv_out", t.convOut},
+          {"xbc", pot(t.xbc)},
+          {"dt", t.dt},
           {"dtq", pot(t.dtq)},
-          {"ssm", {{"dtA", t.ssm.dtA}, {"dA", pot(t.ssm.dA)}, {"dB", pot(t.ssm.dB)}, {"h_new", t.ssm.hNew},
-                   {"htC", t.ssm.htC}, {"xD", t.ssm.xD}}},
-          {"y", t.y}, {"yq", pot(t.yq)}, {"zq", pot(t.zq)}, {"yz", t.yz}, {"gated", t.gated},
-          {"rotated", t.rotated}, {"out_in", pot(t.outIn)}, {"out", t.out}, {"residual_out", t.residualOut}};
+          {"ssm",
+           {{"dtA", t.ssm.dtA},
+            {"dA", pot(t.ssm.dA)},
+            {"dB", pot(t.ssm.dB)},
+            {"h_new", t.ssm.hNew},
+            {"htC", t.ssm.htC},
+            {"xD", t.ssm.xD}}},
+          {"y", t.y},
+          {"yq", pot(t.yq)},
+          {"zq", pot(t.zq)},
+          {"yz", t.yz},
+          {"gated", t.gated},
+          {"rotated", t.rotated},
+          {"out_in", pot(t.outIn)},
+          {"out", t.out},
+          {"residual_out", t.residualOut}};
 }
 
 json layerWeightsJson(const IntLayerWeights& L) {
-  return {{"in_proj_in_frac", L.inProjInFrac}, {"out_proj_in_frac", L.outProjInFrac},
-          {"norm", rmsJson(L.norm)}, {"norm_w", L.normW}, {"in_proj", linearJson(L.inProj)},
-          {"conv", {{"channels", L.conv.channels}, {"kernel", L.conv.kernel}, {"w", L.conv.w}, {"ws", L.conv.ws},
-                    {"b", L.conv.b}, {"bs", L.conv.bs}}},
-          {"dt_bias", L.dtBias}, {"a_q", L.aQ}, {"a_s", L.aS}, {"d_q", L.dQ}, {"d_s", L.dS},
-          {"gated_norm", rmsJson(L.gatedNorm)}, {"gated_norm_w", L.gatedNormW}, {"out_proj", linearJson(L.outProj)}};
+  return {{"in_proj_in_frac", L.inProjInFrac},
+          {"out_proj_in_frac", L.outProjInFrac},
+          {"norm", rmsJson(L.norm)},
+          {"norm_w", L.normW},
+          {"in_proj", linearJson(L.inProj)},
+          {"conv",
+           {{"channels", L.conv.channels},
+            {"kernel", L.conv.kernel},
+            {"w", L.conv.w},
+            {"ws", L.conv.ws},
+            {"b", L.conv.b},
+            {"bs", L.conv.bs}}},
+          {"dt_bias", L.dtBias},
+          {"a_q", L.aQ},
+          {"a_s", L.aS},
+          {"d_q", L.dQ},
+          {"d_s", L.dS},
+          {"gated_norm", rmsJson(L.gatedNorm)},
+          {"gated_norm_w", L.gatedNormW},
+          {"out_proj", linearJson(L.outProj)}};
 }
 
 json quantizerCases(uint64_t seed) {
@@ -85,14 +132,16 @@ json quantizerCases(uint64_t seed) {
     for (int i = 0; i < 64; ++i) {
       const int mag = int(rng.below(31));
       std::vector<int32_t> x(8);
-      for (auto& v : x) v = int32_t(int64_t(rng.below(uint64_t(1) << mag)) - (int64_t(1) << mag) / 2);
+      for (auto& v : x)
+        v = int32_t(int64_t(rng.below(uint64_t(1) << mag)) - (int64_t(1) << mag) / 2);
       add(x, bits);
     }
   }
   return cases;
 }
 
-void write(const std::string& dir, const std::string& name, const json& j, std::vector<std::string>& files) {
+void write(const std::string& dir, const std::string& name, const json& j,
+           std::vector<std::string>& files) {
   writeFileAtomically(dir + "/" + name, j.dump() + "\n");
   files.push_back(name);
 }
@@ -108,9 +157,12 @@ std::vector<std::string> exportGoldenVectors(const IntModelWeights& q, const std
   std::vector<std::string> files;
 
   write(dir, "quantizer.json", {{"cases", quantizerCases(o.seed)}}, files);
-  write(dir, "luts.json", {{"silu", lutJson(q.silu)}, {"softplus", lutJson(q.softplus)}, {"exp", lutJson(q.exp)}}, files);
+  write(dir, "luts.json",
+        {{"silu", lutJson(q.silu)}, {"softplus", lutJson(q.softplus)}, {"exp", lutJson(q.exp)}},
+        files);
   for (int l = 0; l < c.nLayer; ++l) {
-    write(dir, fmt::format("weights_layer{}.json", l), layerWeightsJson(q.layers[size_t(l)]), files);
+    write(dir, fmt::format("weights_layer{}.json", l), layerWeightsJson(q.layers[size_t(l)]),
+          files);
   }
 
   // Run the model token by token with traces.
@@ -126,21 +178,28 @@ std::vector<std::string> exportGoldenVectors(const IntModelWeights& q, const std
       const IntLayerState before = st.layers[size_t(l)];
       IntLayerTrace tr;
       m.layerDecode(l, r.data(), st.layers[size_t(l)], &tr);
-      layerTokens[size_t(l)].push_back(
-          {{"state_before", stateJson(before)}, {"trace", traceJson(tr)}, {"state_after", stateJson(st.layers[size_t(l)])}});
+      layerTokens[size_t(l)].push_back({{"state_before", stateJson(before)},
+                                        {"trace", traceJson(tr)},
+                                        {"state_after", stateJson(st.layers[size_t(l)])}});
     }
     residualOut.push_back(r);
   }
   for (int l = 0; l < c.nLayer; ++l) {
-    write(dir, fmt::format("layer{}_tokens.json", l), {{"layer", l}, {"tokens", layerTokens[size_t(l)]}}, files);
+    write(dir, fmt::format("layer{}_tokens.json", l),
+          {{"layer", l}, {"tokens", layerTokens[size_t(l)]}}, files);
   }
   json hadamard;
   if (q.rotation == RotationMode::Online) {
     const HadamardSplit s = hadamardSplit(c.dInner);
     json cases = json::array();
-    for (const auto& t : layerTokens[0]) cases.push_back({{"x", t["trace"]["gated"]}, {"y", t["trace"]["rotated"]}});
-    hadamard = {{"order", c.dInner}, {"k", s.k}, {"pow2", s.pow2}, {"k_matrix", hadamardMatrix(s.k)},
-                {"shift", hadamardShift(c.dInner)}, {"cases", cases}};
+    for (const auto& t : layerTokens[0])
+      cases.push_back({{"x", t["trace"]["gated"]}, {"y", t["trace"]["rotated"]}});
+    hadamard = {{"order", c.dInner},
+                {"k", s.k},
+                {"pow2", s.pow2},
+                {"k_matrix", hadamardMatrix(s.k)},
+                {"shift", hadamardShift(c.dInner)},
+                {"cases", cases}};
     write(dir, "hadamard.json", hadamard, files);
   }
   write(dir, "model.json", {{"tokens", tokens}, {"final_residual", residualOut}}, files);

@@ -10,8 +10,8 @@
 namespace specmamba {
 
 struct GoldenVectorOptions {
-  int tokens = 4;         // tokens run through the model
-  uint64_t seed = 1;      // prompt tokens and the random operator cases
+  int tokens = 4;     // tokens run through the model
+  uint64_t seed = 1;  // prompt tokens and the random operator cases
 };
 
 // Writes the files into `dir` (created if missing); returns their names.

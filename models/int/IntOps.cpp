@@ -10,7 +10,8 @@
 namespace specmamba::intops {
 
 void widthError(const char* what, int64_t value, int bits) {
-  throw Error(fmt::format("integer datapath overflow: {} = {} does not fit {} bits", what, value, bits));
+  throw Error(
+      fmt::format("integer datapath overflow: {} = {} does not fit {} bits", what, value, bits));
 }
 
 namespace {
@@ -30,21 +31,26 @@ int quantizeGroupT(const T* x, int n, int bits, int8_t* q) {
 }
 
 void checkGroups(int n) {
-  if (n % kGroup != 0) throw Error(fmt::format("PoT quantizer: length {} is not a multiple of 8", n));
+  if (n % kGroup != 0)
+    throw Error(fmt::format("PoT quantizer: length {} is not a multiple of 8", n));
 }
 
 }  // namespace
 
-int quantizeGroup(const int32_t* x, int n, int bits, int8_t* q) { return quantizeGroupT(x, n, bits, q); }
+int quantizeGroup(const int32_t* x, int n, int bits, int8_t* q) {
+  return quantizeGroupT(x, n, bits, q);
+}
 
 void quantizePot(const int32_t* x, int n, int bits, int8_t* q, uint8_t* s) {
   checkGroups(n);
-  for (int g = 0; g < n / kGroup; ++g) s[g] = uint8_t(quantizeGroupT(x + g * kGroup, kGroup, bits, q + g * kGroup));
+  for (int g = 0; g < n / kGroup; ++g)
+    s[g] = uint8_t(quantizeGroupT(x + g * kGroup, kGroup, bits, q + g * kGroup));
 }
 
 void quantizePot64(const int64_t* x, int n, int bits, int8_t* q, uint8_t* s) {
   checkGroups(n);
-  for (int g = 0; g < n / kGroup; ++g) s[g] = uint8_t(quantizeGroupT(x + g * kGroup, kGroup, bits, q + g * kGroup));
+  for (int g = 0; g < n / kGroup; ++g)
+    s[g] = uint8_t(quantizeGroupT(x + g * kGroup, kGroup, bits, q + g * kGroup));
 }
 
 PotVector quantizePot(const std::vector<int32_t>& x, int bits) {
@@ -73,8 +79,8 @@ inline int32_t linearRow(const IntLinear& L, int r, const int8_t* xq, const uint
       const int sg = g * subPerGroup + sub;
       const int8_t* wg = w + sg * kGroup;
       const int8_t* xg = xq + sg * kGroup;
-      const int32_t accG = xg[0] * wg[0] + xg[1] * wg[1] + xg[2] * wg[2] + xg[3] * wg[3] + xg[4] * wg[4] +
-                           xg[5] * wg[5] + xg[6] * wg[6] + xg[7] * wg[7];
+      const int32_t accG = xg[0] * wg[0] + xg[1] * wg[1] + xg[2] * wg[2] + xg[3] * wg[3] +
+                           xg[4] * wg[4] + xg[5] * wg[5] + xg[6] * wg[6] + xg[7] * wg[7];
       accGroup += shl(accG, xs[sg]);
     }
     acc += accGroup * ((1 << s1[g]) + (1 << s2[g]));
@@ -83,20 +89,61 @@ inline int32_t linearRow(const IntLinear& L, int r, const int8_t* xq, const uint
   return fit32(acc >> L.outShift, "linear output");
 }
 
+// The same sum with the activations pre-shifted once per token,
+// xv = x_q << x_s (int32): acc_group = sum over the 128 inputs of xv * w is
+// exact in int32 whenever max|xv| * max|w| * group < 2^31 (checked by the
+// caller), and vectorizes. Bit-identical to linearRow.
+inline int32_t linearRowScaled(const IntLinear& L, int r, const int32_t* xv) {
+  const int8_t* w = L.w.data() + size_t(r) * L.cols;
+  const uint8_t* s1 = L.s1.data() + size_t(r) * L.groupsPerRow();
+  const uint8_t* s2 = L.s2.data() + size_t(r) * L.groupsPerRow();
+  int64_t acc = 0;
+  for (int g = 0; g < L.groupsPerRow(); ++g) {
+    const int32_t* xg = xv + size_t(g) * L.group;
+    const int8_t* wg = w + size_t(g) * L.group;
+    int32_t accGroup = 0;
+#pragma omp simd reduction(+ : accGroup)
+    for (int j = 0; j < L.group; ++j) accGroup += xg[j] * int32_t(wg[j]);
+    acc += int64_t(accGroup) * ((1 << s1[g]) + (1 << s2[g]));
+    fit(acc, L.accBits, "linear accumulator");
+  }
+  return fit32(acc >> L.outShift, "linear output");
+}
+
+// Pre-shifted activations of one token; false when the int32 group sum could
+// overflow (then linearRow is used).
+bool scaleInput(const IntLinear& L, const int8_t* xq, const uint8_t* xs, int32_t* xv) {
+  int64_t maxAbs = 0;
+  for (int i = 0; i < L.cols; ++i) {
+    xv[i] = int32_t(shl(xq[i], xs[i / kGroup]));
+    maxAbs = std::max<int64_t>(maxAbs, xv[i] < 0 ? -int64_t(xv[i]) : xv[i]);
+  }
+  const int64_t maxW = int64_t(1) << (L.bits - 1);
+  return maxAbs * maxW * L.group < (int64_t(1) << 31);
+}
+
 }  // namespace
 
 void linear(const IntLinear& L, const int8_t* xq, const uint8_t* xs, int32_t* y) {
-  for (int r = 0; r < L.rows; ++r) y[r] = linearRow(L, r, xq, xs);
+  linearBatch(L, 1, xq, xs, y);
 }
 
 void linearBatch(const IntLinear& L, int tokens, const int8_t* xq, const uint8_t* xs, int32_t* y) {
   constexpr int kTokenBlock = 8;
   const int xsPerToken = L.cols / kGroup;
+  std::vector<int32_t> xv(size_t(kTokenBlock) * L.cols);
+  bool fast[kTokenBlock];
   for (int t0 = 0; t0 < tokens; t0 += kTokenBlock) {
     const int t1 = t0 + kTokenBlock < tokens ? t0 + kTokenBlock : tokens;
+    for (int t = t0; t < t1; ++t) {
+      fast[t - t0] = scaleInput(L, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken,
+                                xv.data() + size_t(t - t0) * L.cols);
+    }
     for (int r = 0; r < L.rows; ++r) {
       for (int t = t0; t < t1; ++t) {
-        y[size_t(t) * L.rows + r] = linearRow(L, r, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken);
+        y[size_t(t) * L.rows + r] =
+            fast[t - t0] ? linearRowScaled(L, r, xv.data() + size_t(t - t0) * L.cols)
+                         : linearRow(L, r, xq + size_t(t) * L.cols, xs + size_t(t) * xsPerToken);
       }
     }
   }
@@ -111,7 +158,8 @@ ConvWindow zeroConvWindow(const IntConv& c) {
   return w;
 }
 
-void conv1dStep(const IntConv& c, ConvWindow& win, const int8_t* xq, const uint8_t* xs, int32_t* y) {
+void conv1dStep(const IntConv& c, ConvWindow& win, const int8_t* xq, const uint8_t* xs,
+                int32_t* y) {
   const int C = c.channels, K = c.kernel, G = C / kGroup;
   for (int ch = 0; ch < C; ++ch) {
     const int g = ch / kGroup;
@@ -183,13 +231,14 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
   std::vector<int32_t> dBraw(size_t(H) * N);
   for (int h = 0; h < H; ++h) {
     for (int n = 0; n < N; ++n) {
-      dBraw[size_t(h) * N + n] = ssmDb(dt.q[size_t(h)], dt.s[size_t(h / kGroup)], B.q[size_t(n)], B.s[size_t(n / kGroup)]);
+      dBraw[size_t(h) * N + n] =
+          ssmDb(dt.q[size_t(h)], dt.s[size_t(h / kGroup)], B.q[size_t(n)], B.s[size_t(n / kGroup)]);
     }
   }
   const PotVector dB = quantizePot(dBraw, 8);
 
-  std::vector<int32_t> hNew(size_t(P) * N);      // one head, [N][P]
-  std::vector<int8_t> hq(size_t(P) * N);         // along N, [P][N]
+  std::vector<int32_t> hNew(size_t(P) * N);  // one head, [N][P]
+  std::vector<int8_t> hq(size_t(P) * N);     // along N, [P][N]
   std::vector<uint8_t> hs(size_t(P) * N / kGroup);
   std::vector<int32_t> rowN(static_cast<size_t>(N));
   if (trace) {
@@ -218,13 +267,17 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
     // Stored state: re-quantized along headdim (groups of 8 p for each n).
     for (int n = 0; n < N; ++n) {
       const size_t base = size_t(n) * D + size_t(h) * P;
-      quantizePot(hNew.data() + size_t(n) * P, P, 8, st.h.data() + base, st.s.data() + base / kGroup);
-      if (trace) std::copy(hNew.begin() + n * P, hNew.begin() + (n + 1) * P, trace->hNew.begin() + long(base));
+      quantizePot(hNew.data() + size_t(n) * P, P, 8, st.h.data() + base,
+                  st.s.data() + base / kGroup);
+      if (trace)
+        std::copy(hNew.begin() + n * P, hNew.begin() + (n + 1) * P,
+                  trace->hNew.begin() + long(base));
     }
     // For the C contraction: re-quantized along N (the 8x8 transpose).
     for (int pp = 0; pp < P; ++pp) {
       for (int n = 0; n < N; ++n) rowN[size_t(n)] = hNew[size_t(n) * P + pp];
-      quantizePot(rowN.data(), N, 8, hq.data() + size_t(pp) * N, hs.data() + size_t(pp) * N / kGroup);
+      quantizePot(rowN.data(), N, 8, hq.data() + size_t(pp) * N,
+                  hs.data() + size_t(pp) * N / kGroup);
     }
     const int8_t dq = p.dQ[h];
     const int ds = p.dS[h / kGroup];
@@ -253,7 +306,8 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
 
 // --- Hadamard -------------------------------------------------------------------------
 
-void hadamardInt(int32_t* v, const HadamardSplit& s, const std::vector<int8_t>& kMatrix, int shift) {
+void hadamardInt(int32_t* v, const HadamardSplit& s, const std::vector<int8_t>& kMatrix,
+                 int shift) {
   const int P = s.pow2, K = s.k, n = s.order();
   for (int b = 0; b < K; ++b) {
     int32_t* blk = v + size_t(b) * P;
@@ -278,7 +332,8 @@ void hadamardInt(int32_t* v, const HadamardSplit& s, const std::vector<int8_t>& 
       }
     }
   }
-  for (int i = 0; i < n; ++i) v[i] = fit32(fit(tmp[size_t(i)], 40, "HTU K-matrix") >> shift, "HTU output");
+  for (int i = 0; i < n; ++i)
+    v[i] = fit32(fit(tmp[size_t(i)], 40, "HTU K-matrix") >> shift, "HTU output");
 }
 
 int hadamardShift(int n) { return (bitlen(uint64_t(n)) - 1) / 2; }

@@ -9,8 +9,8 @@
 // elements. Shifts are arithmetic; >> truncates toward -infinity.
 //
 // Overflow of a declared width throws specmamba::Error ("never silent"). The
-// checks are compiled into every build type (they cost a few percent of
-// decode time, see docs/performance.md), so debug and release agree.
+// checks are compiled into every build type (a compare per 8 MACs in the
+// linear layers), so debug and release builds behave identically.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -74,13 +74,13 @@ PotVector quantizePot(const std::vector<int32_t>& x, int bits);
 struct IntLinear {
   int rows = 0;
   int cols = 0;
-  int bits = 4;       // weight (and activation) bits
-  int group = 128;    // input channels sharing (s1, s2); min(128, cols) [ours]
-  int outShift = 10;  // in_proj 10, out_proj 12 (+4 for W8A8)
+  int bits = 4;         // weight (and activation) bits
+  int group = 128;      // input channels sharing (s1, s2); min(128, cols) [ours]
+  int outShift = 10;    // in_proj 10, out_proj 12 (+4 for W8A8)
   int weightFrac = 10;  // real weight = q * (2^s1 + 2^s2) / 2^weightFrac (offline only)
   int accBits = 34;
-  std::vector<int8_t> w;         // [rows][cols]
-  std::vector<uint8_t> s1, s2;   // [rows][cols / group], 3 bits each
+  std::vector<int8_t> w;        // [rows][cols]
+  std::vector<uint8_t> s1, s2;  // [rows][cols / group], 3 bits each
   int groupsPerRow() const { return cols / group; }
 };
 // y[r] = (sum over 8-input sub-groups g of acc_g << (x_s + s1) + acc_g << (x_s + s2)) >> outShift.
@@ -100,8 +100,8 @@ struct IntConv {
 };
 // The quantized inputs of the last kernel-1 tokens, oldest first.
 struct ConvWindow {
-  std::vector<int8_t> q;    // [kernel-1][channels]
-  std::vector<uint8_t> s;   // [kernel-1][channels / 8]
+  std::vector<int8_t> q;   // [kernel-1][channels]
+  std::vector<uint8_t> s;  // [kernel-1][channels / 8]
   bool operator==(const ConvWindow& o) const { return q == o.q && s == o.s; }
 };
 ConvWindow zeroConvWindow(const IntConv& c);
@@ -114,10 +114,10 @@ constexpr int kLutEntries = 4096;
 constexpr int kLutShiftEntries = 32;
 struct Lut {
   int32_t alpha = 0;
-  int k = 0;        // fine index shift
-  int ks = 0;       // shift-table index shift
-  int inFrac = 10;  // input format (for documentation and generation)
-  int outFrac = 10; // output format [ours]
+  int k = 0;                // fine index shift
+  int ks = 0;               // shift-table index shift
+  int inFrac = 10;          // input format (for documentation and generation)
+  int outFrac = 10;         // output format [ours]
   std::vector<int16_t> t;   // [4096]
   std::vector<uint8_t> ts;  // [32], 4 bits each
 };
@@ -133,11 +133,11 @@ inline int32_t lut(const Lut& L, int32_t x) {
 constexpr int kRmsSubTables = 8;
 constexpr int kRmsEntries = 512;
 struct RmsLut {
-  int64_t alpha[kRmsSubTables] = {};     // ascending thresholds, alpha[0] = 0
+  int64_t alpha[kRmsSubTables] = {};  // ascending thresholds, alpha[0] = 0
   uint8_t log2denom[kRmsSubTables] = {};
   uint8_t offset[kRmsSubTables] = {};
-  std::vector<uint16_t> table;           // [8][512]
-  int inFrac = 10;                       // input format the table was built for
+  std::vector<uint16_t> table;  // [8][512]
+  int inFrac = 10;              // input format the table was built for
 };
 // sum of squares, 64-bit (throws on overflow).
 int64_t sumSquares(const int32_t* x, int n);
@@ -154,24 +154,30 @@ inline int32_t ssmDtA(int8_t dt, int dts, int16_t a, int as) {
   return fit32(shl(int64_t(dt) * a, dts + as) >> 10, "dt*A");
 }
 // dB = (dt * B) << (dt_s + B_s)                       (Q12 * Q10 -> Q22)
-inline int32_t ssmDb(int8_t dt, int dts, int8_t b, int bs) { return fit32(shl(int64_t(dt) * b, dts + bs), "dt*B"); }
+inline int32_t ssmDb(int8_t dt, int dts, int8_t b, int bs) {
+  return fit32(shl(int64_t(dt) * b, dts + bs), "dt*B");
+}
 // dBx = ((dB * x) << (dB_s + x_s)) >> 11              (Q22 * Q10 -> Q21)
 inline int32_t ssmDbx(int8_t db, int dbs, int8_t x, int xs) {
   return fit32(shl(int64_t(db) * x, dbs + xs) >> 11, "dB*x");
 }
 // xD = ((x * D) << (x_s + D_s)) >> 8                  (Q10 * Q12 -> Q14)
-inline int32_t ssmXd(int8_t x, int xs, int8_t d, int ds) { return fit32(shl(int64_t(x) * d, xs + ds) >> 8, "x*D"); }
+inline int32_t ssmXd(int8_t x, int xs, int8_t d, int ds) {
+  return fit32(shl(int64_t(x) * d, xs + ds) >> 8, "x*D");
+}
 // dAh = ((dA * h) << (dA_s + h_s)) >> 6               (Q6 * Q21 -> Q21)
 inline int32_t ssmDah(int8_t da, int das, int8_t h, int hs) {
   return fit32(shl(int64_t(da) * h, das + hs) >> 6, "dA*h");
 }
 // yz = ((y * SiLU(z)) << (y_s + z_s)) >> 10           (Q14 * Q10 -> Q14)
-inline int32_t gateYz(int8_t y, int ys, int8_t z, int zs) { return fit32(shl(int64_t(y) * z, ys + zs) >> 10, "y*z"); }
+inline int32_t gateYz(int8_t y, int ys, int8_t z, int zs) {
+  return fit32(shl(int64_t(y) * z, ys + zs) >> 10, "y*z");
+}
 
 struct SsmParams {
   int nHeads = 0;
-  int headdim = 0;  // P
-  int dState = 0;   // N
+  int headdim = 0;              // P
+  int dState = 0;               // N
   const int16_t* aQ = nullptr;  // [heads] A (negative), Q8
   const uint8_t* aS = nullptr;  // [heads / 8], 3 bits
   const int8_t* dQ = nullptr;   // [heads] D, Q12
@@ -188,12 +194,12 @@ struct SsmState {
 SsmState zeroSsmState(int nHeads, int headdim, int dState);
 // Intermediates of one step, filled when a trace is passed (golden vectors).
 struct SsmTrace {
-  std::vector<int32_t> dtA;    // [heads]
-  PotVector dA;                // [heads]
-  PotVector dB;                // [heads][N]
-  std::vector<int32_t> hNew;   // [N][d_inner], before re-quantization
-  std::vector<int32_t> htC;    // [d_inner]
-  std::vector<int32_t> xD;     // [d_inner]
+  std::vector<int32_t> dtA;   // [heads]
+  PotVector dA;               // [heads]
+  PotVector dB;               // [heads][N]
+  std::vector<int32_t> hNew;  // [N][d_inner], before re-quantization
+  std::vector<int32_t> htC;   // [d_inner]
+  std::vector<int32_t> xD;    // [d_inner]
 };
 // One token: x [d_inner], B/C [N], dt [heads] (each PoT, 8-bit) -> y [d_inner]
 // (Q14, int32) and the updated state.

@@ -7,7 +7,8 @@
 
 namespace specmamba::intops {
 
-Lut makeLut(const std::function<double(double)>& f, int32_t alpha, int k, int ks, int inFrac, int outFrac) {
+Lut makeLut(const std::function<double(double)>& f, int32_t alpha, int k, int ks, int inFrac,
+            int outFrac) {
   Lut L;
   L.alpha = alpha;
   L.k = k;
@@ -24,7 +25,8 @@ Lut makeLut(const std::function<double(double)>& f, int32_t alpha, int k, int ks
   }
   for (int j = 0; j < kLutShiftEntries; ++j) {
     double m = 0;
-    for (int i = j * perSegment; i < std::min(kLutEntries, (j + 1) * perSegment); ++i) m = std::max(m, std::fabs(v[size_t(i)]));
+    for (int i = j * perSegment; i < std::min(kLutEntries, (j + 1) * perSegment); ++i)
+      m = std::max(m, std::fabs(v[size_t(i)]));
     int s = 0;
     while (std::lround(m / std::ldexp(1.0, s)) > 32767) ++s;
     if (s > 15) throw Error("LUT value needs a shift above 15");
@@ -47,7 +49,8 @@ Lut expLut() {
   return makeLut([](double x) { return std::exp(x); }, -20480, 3, 10, 10, kExpOutFrac);
 }
 
-LutError measureLutError(const Lut& L, const std::function<double(double)>& f, double lo, double hi) {
+LutError measureLutError(const Lut& L, const std::function<double(double)>& f, double lo,
+                         double hi) {
   LutError e;
   e.lo = lo;
   e.hi = hi;
@@ -67,7 +70,8 @@ LutError measureLutError(const Lut& L, const std::function<double(double)>& f, d
 namespace {
 
 double rmsExact(double S, int n, double eps, int inFrac, int outFrac) {
-  return std::ldexp(1.0, 12 + outFrac - inFrac) / std::sqrt(S / (double(n) * std::ldexp(1.0, 2 * inFrac)) + eps);
+  return std::ldexp(1.0, 12 + outFrac - inFrac) /
+         std::sqrt(S / (double(n) * std::ldexp(1.0, 2 * inFrac)) + eps);
 }
 
 }  // namespace
@@ -97,7 +101,8 @@ RmsLut makeRmsLut(int n, double eps, int inFrac, int outFrac) {
     while (std::lround(rmax / std::ldexp(1.0, off)) > 65535) ++off;
     L.offset[i] = uint8_t(off);
     for (int j = 0; j < kRmsEntries; ++j) {
-      L.table[size_t(i) * kRmsEntries + size_t(j)] = uint16_t(std::lround(r[size_t(j)] / std::ldexp(1.0, off)));
+      L.table[size_t(i) * kRmsEntries + size_t(j)] =
+          uint16_t(std::lround(r[size_t(j)] / std::ldexp(1.0, off)));
     }
   }
   return L;
@@ -129,7 +134,8 @@ std::vector<ScalePair> scalePairs() {
   for (int a = 0; a < 8; ++a) {
     for (int b = a; b < 8; ++b) out.push_back({(1 << a) + (1 << b), a, b});
   }
-  std::sort(out.begin(), out.end(), [](const ScalePair& x, const ScalePair& y) { return x.c < y.c; });
+  std::sort(out.begin(), out.end(),
+            [](const ScalePair& x, const ScalePair& y) { return x.c < y.c; });
   return out;
 }
 
@@ -163,7 +169,8 @@ IntLinear quantizeLinear(const Matrix& w, int bits, int outShift, int weightFrac
       size_t best = 0;
       for (size_t p = 0; p < pairs.size(); ++p) {
         const bool near = pairs[p].c >= 0.45 * ideal && pairs[p].c <= 1.3 * ideal;
-        const bool edge = (p == 0 && pairs[p].c > 1.3 * ideal) || (p + 1 == pairs.size() && pairs[p].c < 0.45 * ideal);
+        const bool edge = (p == 0 && pairs[p].c > 1.3 * ideal) ||
+                          (p + 1 == pairs.size() && pairs[p].c < 0.45 * ideal);
         if (!near && !edge) continue;
         const double scale = pairs[p].c / unit, inv = 1.0 / scale;
         double err = 0;

@@ -23,17 +23,19 @@ constexpr int kNormWeightFrac = 8;    // RMSNorm weights: Q8 (the >> 8)
 
 // T[i] = f(bin midpoint) * 2^outFrac / 2^Ts[segment], Ts the smallest shift
 // that keeps every entry of the 128-bin segment in int16.
-Lut makeLut(const std::function<double(double)>& f, int32_t alpha, int k, int ks, int inFrac, int outFrac);
+Lut makeLut(const std::function<double(double)>& f, int32_t alpha, int k, int ks, int inFrac,
+            int outFrac);
 Lut siluLut();      // alpha -25600, k 5, ks 12 (SPEC §3)
 Lut softplusLut();  // alpha -25600, k 4, ks 11
 Lut expLut();       // alpha -20480, k 3, ks 10
 
 struct LutError {
-  double maxAbs = 0;  // max |lut(x) - f(x)| in real units over the range
-  double rms = 0;     // root mean square of the same
+  double maxAbs = 0;      // max |lut(x) - f(x)| in real units over the range
+  double rms = 0;         // root mean square of the same
   double lo = 0, hi = 0;  // range tested (real units): every Q10 input in it
 };
-LutError measureLutError(const Lut& L, const std::function<double(double)>& f, double lo, double hi);
+LutError measureLutError(const Lut& L, const std::function<double(double)>& f, double lo,
+                         double hi);
 
 // r(S) = 2^(12 + outFrac - inFrac) / sqrt(S / (n 4^inFrac) + eps), where S is
 // the integer sum of squares of n inputs in Q<inFrac>; the output of
@@ -44,7 +46,8 @@ LutError measureLutError(const Lut& L, const std::function<double(double)>& f, d
 RmsLut makeRmsLut(int n, double eps, int inFrac, int outFrac = kResidualFrac);
 // max relative error of the factor r against the exact 1/RMS over RMS values
 // (real units) in [lo, hi], sampled log-uniformly.
-double measureRmsLutError(const RmsLut& L, int n, double eps, double lo, double hi, int outFrac = kResidualFrac);
+double measureRmsLutError(const RmsLut& L, int n, double eps, double lo, double hi,
+                          int outFrac = kResidualFrac);
 
 // Two-term PoT weight quantizer: for each row and group of `group` inputs,
 // scale = (2^s1 + 2^s2) / 2^weightFrac (s1, s2 in [0, 7]) and q = round(w /

@@ -36,7 +36,8 @@ IntState Mamba2Int::initialState() const {
   IntState s;
   const auto& c = config();
   for (int l = 0; l < c.nLayer; ++l) {
-    s.layers.push_back({zeroConvWindow(w_.layers[size_t(l)].conv), zeroSsmState(c.nHeads, c.headdim, c.dState)});
+    s.layers.push_back(
+        {zeroConvWindow(w_.layers[size_t(l)].conv), zeroSsmState(c.nHeads, c.headdim, c.dState)});
   }
   return s;
 }
@@ -44,16 +45,19 @@ IntState Mamba2Int::initialState() const {
 void Mamba2Int::embed(int token, int32_t* residual) const {
   const auto& c = config();
   if (token < 0 || token >= c.vocabSize) {
-    throw Error(fmt::format("token id {} out of range [0, {}) for model {}", token, c.vocabSize, c.name));
+    throw Error(
+        fmt::format("token id {} out of range [0, {}) for model {}", token, c.vocabSize, c.name));
   }
   const float* e = w_.embedding.row(token);
-  for (int i = 0; i < c.dModel; ++i) residual[i] = fit32(std::llround(std::ldexp(double(e[i]), kResidualFrac)), "embedding");
+  for (int i = 0; i < c.dModel; ++i)
+    residual[i] = fit32(std::llround(std::ldexp(double(e[i]), kResidualFrac)), "embedding");
 }
 
 void Mamba2Int::head(const int32_t* residual, float* logits) const {
   const auto& c = config();
   std::vector<float> r(size_t(c.dModel)), h(size_t(c.dModel));
-  for (int i = 0; i < c.dModel; ++i) r[size_t(i)] = float(std::ldexp(double(residual[i]), -kResidualFrac));
+  for (int i = 0; i < c.dModel; ++i)
+    r[size_t(i)] = float(std::ldexp(double(residual[i]), -kResidualFrac));
   fp32::rmsnorm(r.data(), w_.normF.data(), c.dModel, c.normEps, h.data());
   fp32::gemv(w_.lmHead, h.data(), logits);
 }
@@ -78,7 +82,8 @@ void Mamba2Int::mixerMiddle(int layer, const int32_t* zx, IntLayerState& st, int
   const PotVector x = slice(xbcq, 0, D), B = slice(xbcq, D, N), C = slice(xbcq, D + N, N);
 
   std::vector<int32_t> dt(static_cast<size_t>(H));
-  for (int h = 0; h < H; ++h) dt[size_t(h)] = lut(w_.softplus, fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
+  for (int h = 0; h < H; ++h)
+    dt[size_t(h)] = lut(w_.softplus, fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
   const PotVector dtq = quantizePot(dt, 8);
 
   SsmParams p;
@@ -98,7 +103,9 @@ void Mamba2Int::mixerMiddle(int layer, const int32_t* zx, IntLayerState& st, int
   for (int i = 0; i < D; ++i) sz[size_t(i)] = lut(w_.silu, z[i]);
   const PotVector zq = quantizePot(sz, 8);
   std::vector<int32_t> yz(static_cast<size_t>(D));
-  for (int i = 0; i < D; ++i) yz[size_t(i)] = gateYz(yq.q[size_t(i)], yq.s[size_t(i / kGroup)], zq.q[size_t(i)], zq.s[size_t(i / kGroup)]);
+  for (int i = 0; i < D; ++i)
+    yz[size_t(i)] = gateYz(yq.q[size_t(i)], yq.s[size_t(i / kGroup)], zq.q[size_t(i)],
+                           zq.s[size_t(i / kGroup)]);
   rmsnorm(L.gatedNorm, yz.data(), L.gatedNormW.data(), D, out);
   if (trace) {
     trace->convIn = convIn;
@@ -116,7 +123,8 @@ void Mamba2Int::mixerMiddle(int layer, const int32_t* zx, IntLayerState& st, int
   if (trace) trace->rotated.assign(out, out + D);
 }
 
-void Mamba2Int::layerImpl(int layer, int T, int32_t* residual, IntLayerState& st, IntLayerTrace* trace) const {
+void Mamba2Int::layerImpl(int layer, int T, int32_t* residual, IntLayerState& st,
+                          IntLayerTrace* trace) const {
   const auto& c = config();
   const auto& L = w_.layers[size_t(layer)];
   const int bits = precisionBits(w_.precision);
@@ -127,7 +135,8 @@ void Mamba2Int::layerImpl(int layer, int T, int32_t* residual, IntLayerState& st
   std::vector<uint8_t> us(size_t(T) * dm / kGroup);
   for (int t = 0; t < T; ++t) {
     rmsnorm(L.norm, residual + size_t(t) * dm, L.normW.data(), dm, u.data() + size_t(t) * dm);
-    quantizePot(u.data() + size_t(t) * dm, dm, bits, uq.data() + size_t(t) * dm, us.data() + size_t(t) * dm / kGroup);
+    quantizePot(u.data() + size_t(t) * dm, dm, bits, uq.data() + size_t(t) * dm,
+                us.data() + size_t(t) * dm / kGroup);
   }
   std::vector<int32_t> zx(size_t(T) * rows);
   linearBatch(L.inProj, T, uq.data(), us.data(), zx.data());
@@ -151,11 +160,13 @@ void Mamba2Int::layerImpl(int layer, int T, int32_t* residual, IntLayerState& st
     trace->outIn.s = gs;
     trace->out = out;
   }
-  for (size_t i = 0; i < out.size(); ++i) residual[i] = fit32(int64_t(residual[i]) + out[i], "residual");
+  for (size_t i = 0; i < out.size(); ++i)
+    residual[i] = fit32(int64_t(residual[i]) + out[i], "residual");
   if (trace) trace->residualOut.assign(residual, residual + dm);
 }
 
-void Mamba2Int::layerDecode(int layer, int32_t* residual, IntLayerState& st, IntLayerTrace* trace) const {
+void Mamba2Int::layerDecode(int layer, int32_t* residual, IntLayerState& st,
+                            IntLayerTrace* trace) const {
   layerImpl(layer, 1, residual, st, trace);
 }
 
@@ -182,7 +193,8 @@ void Mamba2Int::prefill(const std::vector<int>& tokens, IntState& state, float* 
   head(r.data() + size_t(T - 1) * c.dModel, lastLogits);
 }
 
-std::vector<int> Mamba2Int::generateGreedy(const std::vector<int>& prompt, int count, IntState& state) const {
+std::vector<int> Mamba2Int::generateGreedy(const std::vector<int>& prompt, int count,
+                                           IntState& state) const {
   return greedyContinuation(*this, prompt, count, state);
 }
 

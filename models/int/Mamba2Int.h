@@ -36,13 +36,13 @@ struct IntLayerTrace {
   std::vector<int32_t> dt;             // softplus(dt_raw + bias), Q12
   intops::PotVector dtq;
   intops::SsmTrace ssm;
-  std::vector<int32_t> y;              // Q14
-  intops::PotVector yq, zq;            // y and SiLU(z), 8-bit
-  std::vector<int32_t> yz;             // Q14
-  std::vector<int32_t> gated;          // gated-norm output, Q(outProjInFrac)
-  std::vector<int32_t> rotated;        // after the HTU (== gated when off)
-  intops::PotVector outIn;             // out_proj input (4/8-bit)
-  std::vector<int32_t> out;            // out_proj output, Q10
+  std::vector<int32_t> y;        // Q14
+  intops::PotVector yq, zq;      // y and SiLU(z), 8-bit
+  std::vector<int32_t> yz;       // Q14
+  std::vector<int32_t> gated;    // gated-norm output, Q(outProjInFrac)
+  std::vector<int32_t> rotated;  // after the HTU (== gated when off)
+  intops::PotVector outIn;       // out_proj input (4/8-bit)
+  std::vector<int32_t> out;      // out_proj output, Q10
   std::vector<int32_t> residualOut;
 };
 
@@ -61,7 +61,8 @@ class Mamba2Int {
   void head(const int32_t* residual, float* logits) const;
 
   // residual[d_model] += mixer(norm(residual)) for one token.
-  void layerDecode(int layer, int32_t* residual, IntLayerState& state, IntLayerTrace* trace = nullptr) const;
+  void layerDecode(int layer, int32_t* residual, IntLayerState& state,
+                   IntLayerTrace* trace = nullptr) const;
   // The same for `tokens` tokens in sequence (residual: [tokens][d_model]).
   void layerBatch(int layer, int tokens, int32_t* residual, IntLayerState& state) const;
 
@@ -71,9 +72,11 @@ class Mamba2Int {
   std::vector<int> generateGreedy(const std::vector<int>& prompt, int count, IntState& state) const;
 
  private:
-  void layerImpl(int layer, int tokens, int32_t* residual, IntLayerState& st, IntLayerTrace* trace) const;
+  void layerImpl(int layer, int tokens, int32_t* residual, IntLayerState& st,
+                 IntLayerTrace* trace) const;
   // conv -> SiLU -> SSM -> gate -> gated norm -> HTU for one token.
-  void mixerMiddle(int layer, const int32_t* zxbcdt, IntLayerState& st, int32_t* out, IntLayerTrace* trace) const;
+  void mixerMiddle(int layer, const int32_t* zxbcdt, IntLayerState& st, int32_t* out,
+                   IntLayerTrace* trace) const;
 
   const IntModelWeights& w_;
   HadamardSplit htu_;

@@ -50,7 +50,8 @@ IntConv quantizeConv(const Matrix& w, const std::vector<float>& bias) {
   c.ws.resize(size_t(c.kernel) * c.channels / kGroup);
   std::vector<int32_t> tap(static_cast<size_t>(c.channels));
   for (int k = 0; k < c.kernel; ++k) {
-    for (int ch = 0; ch < c.channels; ++ch) tap[size_t(ch)] = toFixed(w.at(ch, k), kConvWeightFrac, "conv weight");
+    for (int ch = 0; ch < c.channels; ++ch)
+      tap[size_t(ch)] = toFixed(w.at(ch, k), kConvWeightFrac, "conv weight");
     quantizePot(tap.data(), c.channels, 8, c.w.data() + size_t(k) * c.channels,
                 c.ws.data() + size_t(k) * c.channels / kGroup);
   }
@@ -66,9 +67,12 @@ IntConv quantizeConv(const Matrix& w, const std::vector<float>& bias) {
 
 IntModelWeights quantizeModel(const Mamba2Weights& fp32, const QuantOptions& o) {
   const ModelConfig& c = fp32.config;
-  if (c.nHeads % kGroup != 0 || c.dModel % kGroup != 0 || c.dState % kGroup != 0 || c.headdim % kGroup != 0) {
-    throw Error(fmt::format("model {}: the integer datapath needs heads, d_model, d_state and headdim "
-                            "in multiples of 8", c.name));
+  if (c.nHeads % kGroup != 0 || c.dModel % kGroup != 0 || c.dState % kGroup != 0 ||
+      c.headdim % kGroup != 0) {
+    throw Error(
+        fmt::format("model {}: the integer datapath needs heads, d_model, d_state and headdim "
+                    "in multiples of 8",
+                    c.name));
   }
   if (c.ngroups != 1) throw Error("the integer datapath supports ngroups = 1 only");
   const Mamba2Weights w = foldRotations(fp32, o.rotation);
@@ -95,20 +99,25 @@ IntModelWeights quantizeModel(const Mamba2Weights& fp32, const QuantOptions& o) 
     I.normW = normWeights(L.norm, 11);
     I.inProj = quantizeLinear(L.inProj, bits, 10 + extra, 10 + extra - kIn, 34 + extra);
     I.conv = quantizeConv(L.convWeight, L.convBias);
-    for (int h = 0; h < c.nHeads; ++h) I.dtBias.push_back(toFixed(L.dtBias[size_t(h)], 10, "dt_bias"));
+    for (int h = 0; h < c.nHeads; ++h)
+      I.dtBias.push_back(toFixed(L.dtBias[size_t(h)], 10, "dt_bias"));
     // A: int16 with a 3-bit exponent per 8 heads (the smallest that fits).
     I.aQ.resize(size_t(c.nHeads));
     for (int g = 0; g < c.nHeads / kGroup; ++g) {
       int s = 0;
-      auto fixedA = [&](int h) { return -std::exp(double(L.aLog[size_t(h)])) * std::ldexp(1.0, kAFrac); };
+      auto fixedA = [&](int h) {
+        return -std::exp(double(L.aLog[size_t(h)])) * std::ldexp(1.0, kAFrac);
+      };
       for (;; ++s) {
         bool ok = true;
-        for (int h = g * kGroup; h < (g + 1) * kGroup; ++h) ok = ok && std::fabs(std::round(fixedA(h) / (1 << s))) <= 32767;
+        for (int h = g * kGroup; h < (g + 1) * kGroup; ++h)
+          ok = ok && std::fabs(std::round(fixedA(h) / (1 << s))) <= 32767;
         if (ok) break;
         if (s == 7) throw Error("A does not fit int16 with a 3-bit exponent");
       }
       I.aS.push_back(uint8_t(s));
-      for (int h = g * kGroup; h < (g + 1) * kGroup; ++h) I.aQ[size_t(h)] = int16_t(std::lround(fixedA(h) / (1 << s)));
+      for (int h = g * kGroup; h < (g + 1) * kGroup; ++h)
+        I.aQ[size_t(h)] = int16_t(std::lround(fixedA(h) / (1 << s)));
     }
     std::vector<int32_t> d(size_t(c.nHeads));
     for (int h = 0; h < c.nHeads; ++h) d[size_t(h)] = toFixed(L.d[size_t(h)], kDFrac, "D");

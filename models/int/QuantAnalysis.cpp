@@ -14,10 +14,14 @@ namespace specmamba {
 
 const char* layerVariantName(LayerVariant v) {
   switch (v) {
-    case LayerVariant::Rtn: return "rtn";
-    case LayerVariant::Pot: return "pot";
-    case LayerVariant::PotRelease: return "pot_release";
-    case LayerVariant::PotRot: return "pot_rot";
+    case LayerVariant::Rtn:
+      return "rtn";
+    case LayerVariant::Pot:
+      return "pot";
+    case LayerVariant::PotRelease:
+      return "pot_release";
+    case LayerVariant::PotRot:
+      return "pot_rot";
   }
   return "?";
 }
@@ -35,9 +39,12 @@ std::vector<int> reportTokens(int n, int vocab, uint64_t seed) {
 namespace {
 
 constexpr Precision kPrecisions[2] = {Precision::W4A4, Precision::W8A8};
-constexpr RotationMode kRotations[3] = {RotationMode::None, RotationMode::OfflineOnly, RotationMode::Online};
+constexpr RotationMode kRotations[3] = {RotationMode::None, RotationMode::OfflineOnly,
+                                        RotationMode::Online};
 
-double percent(double errSq, double refSq) { return refSq > 0 ? 100.0 * std::sqrt(errSq / refSq) : 0.0; }
+double percent(double errSq, double refSq) {
+  return refSq > 0 ? 100.0 * std::sqrt(errSq / refSq) : 0.0;
+}
 
 // Squared error of per-token symmetric RTN with an FP scale.
 double rtnError(const float* x, int n, int bits) {
@@ -56,7 +63,8 @@ double rtnError(const float* x, int n, int bits) {
 // Squared error of the SPEC group-8 PoT quantizer on x in Q10.
 double potError(const float* x, int n, int bits) {
   std::vector<int32_t> X(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) X[size_t(i)] = intops::fit32(std::llround(std::ldexp(double(x[i]), 10)), "activation");
+  for (int i = 0; i < n; ++i)
+    X[size_t(i)] = intops::fit32(std::llround(std::ldexp(double(x[i]), 10)), "activation");
   const intops::PotVector q = intops::quantizePot(X, bits);
   double e = 0;
   for (int i = 0; i < n; ++i) {
@@ -71,22 +79,26 @@ void fakeQuantRtn(float* x, int n, int bits) {
   for (int i = 0; i < n; ++i) m = std::max(m, double(std::fabs(x[i])));
   if (m == 0) return;
   const double qmax = (1 << (bits - 1)) - 1, scale = m / qmax;
-  for (int i = 0; i < n; ++i) x[i] = float(std::clamp(std::round(x[i] / scale), -qmax - 1, qmax) * scale);
+  for (int i = 0; i < n; ++i)
+    x[i] = float(std::clamp(std::round(x[i] / scale), -qmax - 1, qmax) * scale);
 }
 
 // RTN weights: per output row and group of 128 inputs, symmetric FP scale.
 void fakeQuantWeights(Matrix& w, int bits) {
   const int group = std::min(128, w.cols);
   for (int r = 0; r < w.rows; ++r) {
-    for (int g = 0; g < w.cols; g += group) fakeQuantRtn(w.row(r) + g, std::min(group, w.cols - g), bits);
+    for (int g = 0; g < w.cols; g += group)
+      fakeQuantRtn(w.row(r) + g, std::min(group, w.cols - g), bits);
   }
 }
 
 // Teacher-forced per-layer mixer-output error: `step` gets the reference's
 // residual entering layer l and returns the variant's residual delta.
-using LayerStep = std::function<void(int layer, const std::vector<float>& residualIn, std::vector<float>& delta)>;
+using LayerStep =
+    std::function<void(int layer, const std::vector<float>& residualIn, std::vector<float>& delta)>;
 
-std::vector<double> teacherForcedErrors(const Mamba2Fp32& ref, const std::vector<int>& tokens, const LayerStep& step) {
+std::vector<double> teacherForcedErrors(const Mamba2Fp32& ref, const std::vector<int>& tokens,
+                                        const LayerStep& step) {
   const auto& c = ref.config();
   Mamba2State st = ref.initialState();
   std::vector<double> num(size_t(c.nLayer)), den(size_t(c.nLayer));
@@ -111,23 +123,28 @@ std::vector<double> teacherForcedErrors(const Mamba2Fp32& ref, const std::vector
 
 }  // namespace
 
-std::vector<double> intLayerOutputErrors(const Mamba2Weights& fp32, const IntModelWeights& q, const std::vector<int>& tokens) {
+std::vector<double> intLayerOutputErrors(const Mamba2Weights& fp32, const IntModelWeights& q,
+                                         const std::vector<int>& tokens) {
   const Mamba2Weights basis = foldRotations(fp32, q.rotation);
   const Mamba2Fp32 ref(basis);
   const Mamba2Int im(q);
   IntState st = im.initialState();
   std::vector<int32_t> ri(size_t(q.config.dModel));
-  return teacherForcedErrors(ref, tokens, [&](int l, const std::vector<float>& in, std::vector<float>& delta) {
-    for (size_t i = 0; i < in.size(); ++i) ri[i] = intops::fit32(std::llround(std::ldexp(double(in[i]), 10)), "residual");
-    const std::vector<int32_t> before = ri;
-    im.layerDecode(l, ri.data(), st.layers[size_t(l)]);
-    for (size_t i = 0; i < in.size(); ++i) delta[i] = float(std::ldexp(double(ri[i]) - before[i], -10));
-  });
+  return teacherForcedErrors(
+      ref, tokens, [&](int l, const std::vector<float>& in, std::vector<float>& delta) {
+        for (size_t i = 0; i < in.size(); ++i)
+          ri[i] = intops::fit32(std::llround(std::ldexp(double(in[i]), 10)), "residual");
+        const std::vector<int32_t> before = ri;
+        im.layerDecode(l, ri.data(), st.layers[size_t(l)]);
+        for (size_t i = 0; i < in.size(); ++i)
+          delta[i] = float(std::ldexp(double(ri[i]) - before[i], -10));
+      });
 }
 
 namespace {
 
-std::vector<double> rtnLayerOutputErrors(const Mamba2Weights& fp32, int bits, const std::vector<int>& tokens) {
+std::vector<double> rtnLayerOutputErrors(const Mamba2Weights& fp32, int bits,
+                                         const std::vector<int>& tokens) {
   Mamba2Weights fq = fp32;
   for (auto& L : fq.layers) {
     fakeQuantWeights(L.inProj, bits);
@@ -139,11 +156,12 @@ std::vector<double> rtnLayerOutputErrors(const Mamba2Weights& fp32, int bits, co
   Mamba2State st = model.initialState();
   const Mamba2Fp32 ref(fp32);
   std::vector<float> r;
-  return teacherForcedErrors(ref, tokens, [&](int l, const std::vector<float>& in, std::vector<float>& delta) {
-    r = in;
-    model.layerDecode(l, r.data(), st.layers[size_t(l)]);
-    for (size_t i = 0; i < in.size(); ++i) delta[i] = r[i] - in[i];
-  });
+  return teacherForcedErrors(ref, tokens,
+                             [&](int l, const std::vector<float>& in, std::vector<float>& delta) {
+                               r = in;
+                               model.layerDecode(l, r.data(), st.layers[size_t(l)]);
+                               for (size_t i = 0; i < in.size(); ++i) delta[i] = r[i] - in[i];
+                             });
 }
 
 }  // namespace
@@ -160,7 +178,8 @@ std::vector<int> fp32TopOne(const Mamba2Weights& fp32, const std::vector<int>& t
   return out;
 }
 
-double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens, const std::vector<int>& reference) {
+double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens,
+                       const std::vector<int>& reference) {
   const Mamba2Int im(q);
   IntState st = im.initialState();
   std::vector<float> logits(size_t(q.config.vocabSize));
@@ -228,7 +247,8 @@ QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& 
   const std::vector<int> reference = fp32TopOne(fp32, stream);
   for (int p = 0; p < 2; ++p) {
     say(p == 0 ? "W4A4 RTN layers" : "W8A8 RTN layers");
-    const std::vector<double> rtn = rtnLayerOutputErrors(fp32, precisionBits(kPrecisions[p]), tokens);
+    const std::vector<double> rtn =
+        rtnLayerOutputErrors(fp32, precisionBits(kPrecisions[p]), tokens);
     for (int l = 0; l < c.nLayer; ++l) rep.layers[size_t(l)].output[p][0] = rtn[size_t(l)];
     for (int r = 0; r < 3; ++r) {
       say(p == 0 ? "W4A4 integer model" : "W8A8 integer model");

@@ -24,14 +24,14 @@ struct ActivationErrors {
 
 // Layer (mixer output) variants:
 enum class LayerVariant { Rtn, Pot, PotRelease, PotRot };
-constexpr std::array<LayerVariant, 4> kLayerVariants = {LayerVariant::Rtn, LayerVariant::Pot, LayerVariant::PotRelease,
-                                                        LayerVariant::PotRot};
+constexpr std::array<LayerVariant, 4> kLayerVariants = {
+    LayerVariant::Rtn, LayerVariant::Pot, LayerVariant::PotRelease, LayerVariant::PotRot};
 const char* layerVariantName(LayerVariant v);  // "rtn" | "pot" | "pot_release" | "pot_rot"
 
 struct LayerQuantReport {
   int layer = 0;
   ActivationErrors outProjInput[2];  // [0] 4-bit, [1] 8-bit
-  double output[2][4] = {};          // [W4A4, W8A8][variant] relative L2 error of the mixer output, %
+  double output[2][4] = {};  // [W4A4, W8A8][variant] relative L2 error of the mixer output, %
 };
 
 struct QuantReportOptions {
@@ -54,14 +54,16 @@ std::vector<int> reportTokens(int n, int vocab, uint64_t seed);
 // Per-layer relative L2 error (%) of the mixer output of `q` against FP32,
 // teacher-forced: each layer gets the FP32 model's residual (in q's rotation
 // basis); the integer layer keeps its own recurrent state.
-std::vector<double> intLayerOutputErrors(const Mamba2Weights& fp32, const IntModelWeights& q, const std::vector<int>& tokens);
+std::vector<double> intLayerOutputErrors(const Mamba2Weights& fp32, const IntModelWeights& q,
+                                         const std::vector<int>& tokens);
 
 // Greedy (argmax) next-token choice of the FP32 model after each token of
 // `tokens` (decoded one by one from the initial state).
 std::vector<int> fp32TopOne(const Mamba2Weights& fp32, const std::vector<int>& tokens);
 // Top-1 agreement (%): the integer model decodes the same `tokens`; the share
 // of positions where its argmax equals `reference` (fp32TopOne).
-double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens, const std::vector<int>& reference);
+double topOneAgreement(const IntModelWeights& q, const std::vector<int>& tokens,
+                       const std::vector<int>& reference);
 
 // Everything above for one model. `progress` (optional) gets one line per step.
 QuantReport runQuantReport(const Mamba2Weights& fp32, const QuantReportOptions& o,

@@ -23,7 +23,8 @@ bool isPrime(int q) {
 std::vector<int8_t> sylvester(int n) {
   std::vector<int8_t> h(size_t(n) * n);
   for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) h[size_t(i) * n + j] = (__builtin_popcount(unsigned(i & j)) & 1) ? -1 : 1;
+    for (int j = 0; j < n; ++j)
+      h[size_t(i) * n + j] = (__builtin_popcount(unsigned(i & j)) & 1) ? -1 : 1;
   }
   return h;
 }
@@ -48,12 +49,14 @@ std::vector<int8_t> paleyI(int q) {
   return h;
 }
 
-std::vector<int8_t> kron(const std::vector<int8_t>& a, int na, const std::vector<int8_t>& b, int nb) {
+std::vector<int8_t> kron(const std::vector<int8_t>& a, int na, const std::vector<int8_t>& b,
+                         int nb) {
   const int n = na * nb;
   std::vector<int8_t> h(size_t(n) * n);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
-      h[size_t(i) * n + j] = int8_t(a[size_t(i / nb) * na + j / nb] * b[size_t(i % nb) * nb + j % nb]);
+      h[size_t(i) * n + j] =
+          int8_t(a[size_t(i / nb) * na + j / nb] * b[size_t(i % nb) * nb + j % nb]);
     }
   }
   return h;
@@ -74,7 +77,8 @@ std::vector<int8_t> hadamardMatrix(int k) {
   if (k % 8 == 0 && hasConstruction(k / 2)) {
     return kron(sylvester(2), 2, hadamardMatrix(k / 2), k / 2);  // Sylvester doubling
   }
-  throw Error(fmt::format("no Hadamard construction for order {} (known: 2^m, Paley I q+1, doublings)", k));
+  throw Error(
+      fmt::format("no Hadamard construction for order {} (known: 2^m, Paley I q+1, doublings)", k));
 }
 
 HadamardSplit hadamardSplit(int n) {
@@ -139,7 +143,8 @@ void hadamardTransformFp32(float* v, const HadamardSplit& s, const std::vector<i
   for (int i = 0; i < n; ++i) v[i] = tmp[size_t(i)] * norm;
 }
 
-HadamardRotation::HadamardRotation(int n) : split_(hadamardSplit(n)), k_(hadamardMatrix(split_.k)) {}
+HadamardRotation::HadamardRotation(int n)
+    : split_(hadamardSplit(n)), k_(hadamardMatrix(split_.k)) {}
 
 void HadamardRotation::applyToRows(float* m, int rows) const {
   for (int r = 0; r < rows; ++r) apply(m + size_t(r) * order());

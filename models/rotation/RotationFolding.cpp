@@ -11,14 +11,18 @@ RotationMode parseRotationMode(const std::string& name) {
   if (name == "none") return RotationMode::None;
   if (name == "offline-only") return RotationMode::OfflineOnly;
   if (name == "online") return RotationMode::Online;
-  throw Error(fmt::format("unknown rotation mode \"{}\" (valid: none, offline-only, online)", name));
+  throw Error(
+      fmt::format("unknown rotation mode \"{}\" (valid: none, offline-only, online)", name));
 }
 
 const char* rotationModeName(RotationMode m) {
   switch (m) {
-    case RotationMode::None: return "none";
-    case RotationMode::OfflineOnly: return "offline-only";
-    case RotationMode::Online: return "online";
+    case RotationMode::None:
+      return "none";
+    case RotationMode::OfflineOnly:
+      return "offline-only";
+    case RotationMode::Online:
+      return "online";
   }
   return "?";
 }

@@ -34,20 +34,22 @@ int runExport(const ExportOptions& o) {
   go.tokens = o.tokens;
   go.seed = o.seed;
   const std::vector<std::string> files = exportGoldenVectors(q, o.out, go);
-  fmt::print("wrote {} files to {} ({} {} rotation {}, {} tokens)\n", files.size(), o.out, config.name, o.precision,
-             o.rotation, o.tokens);
+  fmt::print("wrote {} files to {} ({} {} rotation {}, {} tokens)\n", files.size(), o.out,
+             config.name, o.precision, o.rotation, o.tokens);
   return 0;
 }
 
 }  // namespace
 
 void addExportVectorsCommand(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("export-vectors", "Write golden vectors of the integer datapath for the RTL tests");
+  auto* cmd = app.add_subcommand("export-vectors",
+                                 "Write golden vectors of the integer datapath for the RTL tests");
   auto o = std::make_shared<ExportOptions>();
   cmd->add_option("--model", o->model, "Model name or path to a model JSON")->required();
   cmd->add_option("--out", o->out, "Output directory")->required();
   cmd->add_option("--weights", o->weights, "safetensors checkpoint; default: synthetic weights");
-  cmd->add_option("--seed", o->seed, "Seed of the synthetic weights and the tokens")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the synthetic weights and the tokens")
+      ->capture_default_str();
   cmd->add_option("--tokens", o->tokens, "Tokens run through the model")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();

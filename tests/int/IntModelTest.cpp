@@ -1,11 +1,12 @@
 // Integer model: rotation is an identity before quantization, batch ==
 // token-by-token, snapshot/restore, integer layers track FP32 (W8A8 much more
 // closely than W4A4; thresholds measured, see docs/arithmetic.md).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <climits>
 #include <cmath>
 
+#include "models/common/Error.h"
 #include "models/config/ModelConfig.h"
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/int/Mamba2Int.h"
@@ -20,7 +21,6 @@ using specmamba::test::promptOf;
 using specmamba::test::relError;
 
 namespace {
-
 
 Mamba2Weights synth(const char* model, uint64_t seed = 3) {
   SyntheticOptions so;
@@ -96,7 +96,6 @@ TEST_CASE("integer state snapshot and restore reproduce the continuation", "[int
   REQUIRE(a.layers[1] == b.layers[1]);
 }
 
-
 TEST_CASE("W8A8 integer layers track FP32 far more closely than W4A4", "[int][accuracy]") {
   // Worst layer, relative L2 error (%) of the mixer output over 32 tokens,
   // teacher-forced. Measured (seed 3): see docs/arithmetic.md; the bounds
@@ -108,13 +107,15 @@ TEST_CASE("W8A8 integer layers track FP32 far more closely than W4A4", "[int][ac
   for (const Bound& b : {Bound{"tiny-64", 50, 6}, Bound{"tiny-256", 53, 5}}) {
     const Mamba2Weights w = synth(b.model);
     const std::vector<int> tokens = promptOf(32, w.config.vocabSize, 17);
-    for (RotationMode mode : {RotationMode::None, RotationMode::OfflineOnly, RotationMode::Online}) {
+    for (RotationMode mode :
+         {RotationMode::None, RotationMode::OfflineOnly, RotationMode::Online}) {
       CAPTURE(b.model, rotationModeName(mode));
       const auto e4 = intLayerOutputErrors(w, quantizeModel(w, {Precision::W4A4, mode}), tokens);
       const auto e8 = intLayerOutputErrors(w, quantizeModel(w, {Precision::W8A8, mode}), tokens);
       const double w4 = *std::max_element(e4.begin(), e4.end());
       const double w8 = *std::max_element(e8.begin(), e8.end());
-      WARN(b.model << " " << rotationModeName(mode) << " worst-layer output error %: W4A4 " << w4 << " W8A8 " << w8);
+      WARN(b.model << " " << rotationModeName(mode) << " worst-layer output error %: W4A4 " << w4
+                   << " W8A8 " << w8);
       CHECK(w4 < b.w4);
       CHECK(w8 < b.w8);
       CHECK(w8 * 5 < w4);
@@ -122,7 +123,8 @@ TEST_CASE("W8A8 integer layers track FP32 far more closely than W4A4", "[int][ac
   }
 }
 
-TEST_CASE("rotation lowers the 4-bit out_proj-input error on outlier-heavy activations", "[int][accuracy]") {
+TEST_CASE("rotation lowers the 4-bit out_proj-input error on outlier-heavy activations",
+          "[int][accuracy]") {
   for (const char* name : {"tiny-64", "tiny-256"}) {
     CAPTURE(name);
     const Mamba2Weights w = synth(name);
@@ -131,14 +133,26 @@ TEST_CASE("rotation lowers the 4-bit out_proj-input error on outlier-heavy activ
     o.agreementTokens = 0;
     const QuantReport r = runQuantReport(w, o);
     const ActivationErrors& e = r.mean.outProjInput[0];
-    WARN(name << " out_proj input 4-bit error %: rtn " << e.rtn << " rtn+rot " << e.rtnRot << " pot " << e.pot
-              << " pot+rot " << e.potRot);
+    WARN(name << " out_proj input 4-bit error %: rtn " << e.rtn << " rtn+rot " << e.rtnRot
+              << " pot " << e.pot << " pot+rot " << e.potRot);
     // Per-token 4-bit quantization: the Hadamard spreads the outliers.
     CHECK(e.rtnRot < 0.75 * e.rtn);
     // The paper's comparison (RTN 19.5 -> LightMamba 13.1): RTN vs rotation + PoT.
     CHECK(e.potRot < 0.75 * e.rtn);
     // SPEC's group-8 PoT quantizer already confines each outlier to its group
-    // of 8, so rotation gains little there (docs/arithmetic.md) -- but never loses.
-    CHECK(e.potRot <= e.pot);
+    // of 8, so rotation gains little there or loses a little (mamba2-130m:
+    // 7.7 -> 8.4); docs/arithmetic.md section 6.1.
+    CHECK(e.potRot < 1.15 * e.pot);
   }
+}
+
+TEST_CASE("an integer layer throws on overflow instead of wrapping", "[int][model]") {
+  const Mamba2Weights w = synth("tiny-64");
+  const IntModelWeights q = quantizeModel(w, {Precision::W4A4, RotationMode::Online});
+  const Mamba2Int m(q);
+  IntState s = m.initialState();
+  // 64 squares of 2^31 overflow the 64-bit RMSNorm sum.
+  std::vector<int32_t> r(size_t(q.config.dModel), INT32_MAX);
+  REQUIRE_THROWS_AS(m.layerDecode(0, r.data(), s.layers[0]), Error);
+  REQUIRE_THROWS_AS(m.decode(q.config.vocabSize, s, nullptr), Error);  // token out of range
 }

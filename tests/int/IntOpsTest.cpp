@@ -2,7 +2,6 @@
 // ranges and at the edges), Hadamard constructions, LUTs, RMSNorm table,
 // two-term PoT linear and conv against a straightforward reference.
 #include <catch2/catch.hpp>
-
 #include <climits>
 #include <cmath>
 
@@ -29,7 +28,8 @@ int refExponent(const std::vector<int64_t>& g, int bits) {
 }
 int64_t refQuant(int64_t x, int s, int bits) {
   const double q = s > 0 ? std::floor(double(x) / std::ldexp(1.0, s) + 0.5) : double(x);
-  return std::clamp<int64_t>(int64_t(q), -(int64_t(1) << (bits - 1)), (int64_t(1) << (bits - 1)) - 1);
+  return std::clamp<int64_t>(int64_t(q), -(int64_t(1) << (bits - 1)),
+                             (int64_t(1) << (bits - 1)) - 1);
 }
 
 }  // namespace
@@ -202,7 +202,8 @@ TEST_CASE("RMSNorm LUT factor error stays within its documented bounds", "[int][
   }
   rmsnorm(L, x.data(), w.data(), n, y.data());
   const double rms = std::sqrt(ss / n);
-  for (int i = 0; i < n; ++i) REQUIRE(y[size_t(i)] == Approx(x[size_t(i)] / rms * 1024).margin(1024 * 0.006));
+  for (int i = 0; i < n; ++i)
+    REQUIRE(y[size_t(i)] == Approx(x[size_t(i)] / rms * 1024).margin(1024 * 0.006));
 }
 
 TEST_CASE("two-term PoT linear equals the dequantized float product", "[int][linear]") {
@@ -287,5 +288,50 @@ TEST_CASE("conv1d window shifts and taps line up with time", "[int][conv]") {
       if (src >= 0) expect += inputs[src] * (1 << k);
     }
     REQUIRE(y[0] == expect);
+  }
+}
+
+TEST_CASE("linear equals SPEC's literal accumulation on both evaluation paths", "[int][linear]") {
+  Rng rng(11);
+  for (int bits : {4, 8}) {
+    for (int maxShift : {2, 15}) {  // small exponents: pre-shifted int32 path; large: fallback
+      CAPTURE(bits, maxShift);
+      IntLinear L;
+      L.rows = 5;
+      L.cols = 256;
+      L.bits = bits;
+      L.group = 128;
+      L.outShift = 10;
+      L.accBits = 63;
+      const int lim = 1 << (bits - 1);
+      for (int i = 0; i < L.rows * L.cols; ++i)
+        L.w.push_back(int8_t(int(rng.below(2 * lim)) - lim));
+      for (int i = 0; i < L.rows * 2; ++i) {
+        L.s1.push_back(uint8_t(rng.below(8)));
+        L.s2.push_back(uint8_t(rng.below(8)));
+      }
+      for (int tokens : {1, 3}) {
+        std::vector<int8_t> xq(size_t(tokens) * 256);
+        std::vector<uint8_t> xs(size_t(tokens) * 32);
+        for (auto& v : xq) v = int8_t(int(rng.below(2 * lim)) - lim);
+        for (auto& v : xs) v = uint8_t(rng.below(uint64_t(maxShift + 1)));
+        std::vector<int32_t> y(size_t(tokens) * 5);
+        linearBatch(L, tokens, xq.data(), xs.data(), y.data());
+        for (int t = 0; t < tokens; ++t) {
+          for (int r = 0; r < 5; ++r) {
+            int64_t acc = 0;
+            for (int sg = 0; sg < 32; ++sg) {
+              int64_t accG = 0;
+              for (int j = 0; j < 8; ++j)
+                accG += xq[size_t(t) * 256 + sg * 8 + j] * L.w[size_t(r) * 256 + sg * 8 + j];
+              const int g = sg / 16, e = xs[size_t(t) * 32 + sg];
+              acc += accG * (int64_t(1) << (e + L.s1[size_t(r) * 2 + g]));
+              acc += accG * (int64_t(1) << (e + L.s2[size_t(r) * 2 + g]));
+            }
+            REQUIRE(y[size_t(t) * 5 + r] == int32_t(acc >> 10));
+          }
+        }
+      }
+    }
   }
 }
