@@ -61,8 +61,7 @@ class Mamba2Int {
   void head(const int32_t* residual, float* logits) const;
 
   // residual[d_model] += mixer(norm(residual)) for one token.
-  void layerDecode(int layer, int32_t* residual, IntLayerState& state,
-                   IntLayerTrace* trace = nullptr) const;
+  void layerDecode(int layer, int32_t* residual, IntLayerState& state, IntLayerTrace* trace = nullptr) const;
   // The same for `tokens` tokens in sequence (residual: [tokens][d_model]).
   void layerBatch(int layer, int tokens, int32_t* residual, IntLayerState& state) const;
 
@@ -71,12 +70,38 @@ class Mamba2Int {
   void prefill(const std::vector<int>& tokens, IntState& state, float* lastLogits) const;
   std::vector<int> generateGreedy(const std::vector<int>& prompt, int count, IntState& state) const;
 
+  // --- Phases of a layer (what layerDecode/layerBatch compose; the
+  // speculative tree walk arranges them differently). All bit-exact. ---
+  // Phase 1: pre-norm, quantize, in_proj for `tokens` rows (each weight row read once).
+  // zx gets [tokens][in_proj_out] (Q10).
+  void project(int layer, int tokens, const int32_t* residual, int32_t* zx,
+               IntLayerTrace* trace = nullptr) const;
+  // Phase 2a: one token's conv input: xBC quantized to 8 bits (what the conv window keeps).
+  intops::PotVector convInput(const int32_t* zxRow) const;
+  // Phase 2b: conv over `window` (not modified) and this input, SiLU, 8-bit
+  // x | B | C; dt = softplus(dt_raw + bias) quantized.
+  struct SsmInputs {
+    intops::PotVector x, B, C, dt;
+    bool operator==(const SsmInputs& o) const { return x == o.x && B == o.B && C == o.C && dt == o.dt; }
+  };
+  SsmInputs prepare(int layer, const intops::ConvWindow& window, const intops::PotVector& convIn,
+                    const int32_t* zxRow, IntLayerTrace* trace = nullptr) const;
+  // Shifts `convIn` into the window (oldest input out).
+  void pushConvInput(intops::ConvWindow& window, const intops::PotVector& convIn) const;
+  // Phase 3: SSM step of heads [h0, h1) (multiples of 8: dt, A and D carry
+  // one exponent per 8 heads). `tile` holds those heads' state
+  // ([N][(h1-h0)·P], see sliceHeads); y gets their d_inner outputs (Q14).
+  void ssmHeads(int layer, int h0, int h1, const SsmInputs& in, intops::SsmState& tile, int32_t* y,
+                intops::SsmTrace* trace = nullptr) const;
+  intops::SsmState sliceHeads(const intops::SsmState& full, int h0, int h1) const;
+  void storeHeads(intops::SsmState& full, const intops::SsmState& tile, int h0, int h1) const;
+  // Phase 4: y of `tokens` rows -> gate with SiLU(z), gated norm, HTU,
+  // quantize, out_proj, residual add.
+  void finish(int layer, int tokens, const int32_t* zx, const int32_t* y, int32_t* residual,
+              IntLayerTrace* trace = nullptr) const;
+
  private:
-  void layerImpl(int layer, int tokens, int32_t* residual, IntLayerState& st,
-                 IntLayerTrace* trace) const;
-  // conv -> SiLU -> SSM -> gate -> gated norm -> HTU for one token.
-  void mixerMiddle(int layer, const int32_t* zxbcdt, IntLayerState& st, int32_t* out,
-                   IntLayerTrace* trace) const;
+  void layerImpl(int layer, int tokens, int32_t* residual, IntLayerState& st, IntLayerTrace* trace) const;
 
   const IntModelWeights& w_;
   HadamardSplit htu_;
