@@ -40,59 +40,15 @@ std::vector<int> acceptGreedy(const TokenTree& tree, const std::vector<int>& tok
   }
 }
 
-SpeculativeDecoder::SpeculativeDecoder(const Fp32TreeModel& draft, const Fp32TreeModel& target)
-    : draft_(draft), target_(target) {
-  if (draft.model().config().vocabSize != target.model().config().vocabSize) {
+void checkPair(const ModelConfig& draft, const ModelConfig& target, const TokenTree& draftTree,
+               const TokenTree& targetTree) {
+  if (draft.vocabSize != target.vocabSize) {
     throw Error(fmt::format("draft {} and target {} must share a vocabulary ({} vs {} tokens)",
-                            draft.model().config().name, target.model().config().name,
-                            draft.model().config().vocabSize, target.model().config().vocabSize));
+                            draft.name, target.name, draft.vocabSize, target.vocabSize));
   }
-  if (draft.tree().parents() != target.tree().parents()) {
+  if (draftTree.parents() != targetTree.parents()) {
     throw Error("draft and target must use the same token tree");
   }
-}
-
-namespace {
-
-// Both models consume prompt[0..n-2]; the last prompt token becomes the root.
-void consumePromptHead(const Mamba2Fp32& m, const std::vector<int>& prompt, Mamba2State& s) {
-  if (prompt.size() < 2) return;
-  std::vector<float> logits(static_cast<size_t>(m.config().vocabSize));
-  m.prefill(std::vector<int>(prompt.begin(), prompt.end() - 1), s, logits.data());
-}
-
-}  // namespace
-
-SpeculativeResult SpeculativeDecoder::generate(const std::vector<int>& prompt, int count) const {
-  if (prompt.empty()) throw Error("speculative decoding needs a non-empty prompt");
-  SpeculativeResult result;
-  Mamba2State draftState = draft_.model().initialState();
-  Mamba2State targetState = target_.model().initialState();
-  consumePromptHead(draft_.model(), prompt, draftState);
-  consumePromptHead(target_.model(), prompt, targetState);
-  int root = prompt.back();
-  while (int(result.tokens.size()) < count) {
-    StepRecord step;
-    TreePass drafted = draft_.draft(root, draftState, step.draft);
-    TreePass verified = target_.verify(drafted.tokens, targetState, step.target);
-    result.fifoHighWater = std::max(result.fifoHighWater, verified.fifoHighWater);
-    int bonus = -1;
-    const std::vector<int> path = acceptGreedy(target_.tree(), drafted.tokens, verified.logits, bonus);
-    step.accepted = int(path.size()) - 1;
-    for (size_t i = 1; i < path.size(); ++i) step.emitted.push_back(drafted.tokens[size_t(path[i])]);
-    step.emitted.push_back(bonus);
-    target_.commit(verified, path, targetState, step.target);
-    draft_.commit(drafted, path, draftState, step.draft);
-    root = bonus;
-    for (int t : step.emitted) {
-      if (int(result.tokens.size()) < count) result.tokens.push_back(t);
-    }
-    result.generated = int(result.tokens.size());
-    result.draftTotal += step.draft;
-    result.targetTotal += step.target;
-    result.steps.push_back(std::move(step));
-  }
-  return result;
 }
 
 SpeculativeResult simulateAcceptance(const TokenTree& tree, const StepAccounting& draft,
@@ -124,21 +80,6 @@ SpeculativeResult simulateAcceptance(const TokenTree& tree, const StepAccounting
     result.steps.push_back(std::move(step));
   }
   return result;
-}
-
-std::vector<int> targetOnlyGreedy(const Mamba2Fp32& target, const std::vector<int>& prompt,
-                                  int count) {
-  Mamba2State s = target.initialState();
-  consumePromptHead(target, prompt, s);
-  std::vector<float> logits(static_cast<size_t>(target.config().vocabSize));
-  std::vector<int> out;
-  int token = prompt.back();
-  while (int(out.size()) < count) {
-    target.decode(token, s, logits.data());
-    token = argmax(logits.data(), target.config().vocabSize);
-    out.push_back(token);
-  }
-  return out;
 }
 
 }  // namespace specmamba

@@ -1,5 +1,5 @@
 #pragma once
-// SpecMamba's decode loop (SPEC §5) on the FP32 golden models: the draft
+// SpecMamba's decode loop (SPEC §5) on the golden models (FP32 or integer): the draft
 // expands a static token tree, the target verifies all of it in one pass,
 // the longest root path whose tokens equal the target's argmax is accepted
 // plus the target's bonus token, and both models roll their states back to
@@ -11,7 +11,9 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "models/speculative/AcceptanceModel.h"
-#include "models/speculative/Fp32TreeModel.h"
+#include "models/common/Error.h"
+#include "models/fp32/Mamba2Fp32.h"
+#include "models/speculative/TreeModel.h"
 
 namespace specmamba {
 
@@ -38,16 +40,62 @@ struct SpeculativeResult {
 std::vector<int> acceptGreedy(const TokenTree& tree, const std::vector<int>& tokens,
                               const Matrix& targetLogits, int& bonus);
 
+// Both models consume prompt[0..n-2]; the last prompt token becomes the root.
+template <class Model, class State>
+void consumePromptHead(const Model& m, const std::vector<int>& prompt, State& s) {
+  if (prompt.size() < 2) return;
+  std::vector<float> logits(static_cast<size_t>(m.config().vocabSize));
+  m.prefill(std::vector<int>(prompt.begin(), prompt.end() - 1), s, logits.data());
+}
+
+void checkPair(const ModelConfig& draft, const ModelConfig& target, const TokenTree& draftTree,
+               const TokenTree& targetTree);
+
+template <class Backend>
 class SpeculativeDecoder {
  public:
-  SpeculativeDecoder(const Fp32TreeModel& draft, const Fp32TreeModel& target);
+  SpeculativeDecoder(const TreeModel<Backend>& draft, const TreeModel<Backend>& target)
+      : draft_(draft), target_(target) {
+    checkPair(draft.backend().config(), target.backend().config(), draft.tree(), target.tree());
+  }
 
   // Consumes `prompt` (non-empty) and generates `count` tokens.
-  SpeculativeResult generate(const std::vector<int>& prompt, int count) const;
+  SpeculativeResult generate(const std::vector<int>& prompt, int count) const {
+    if (prompt.empty()) throw Error("speculative decoding needs a non-empty prompt");
+    SpeculativeResult result;
+    auto draftState = draft_.backend().initialState();
+    auto targetState = target_.backend().initialState();
+    consumePromptHead(draft_.backend().model(), prompt, draftState);
+    consumePromptHead(target_.backend().model(), prompt, targetState);
+    int root = prompt.back();
+    while (int(result.tokens.size()) < count) {
+      StepRecord step;
+      const auto drafted = draft_.draft(root, draftState, step.draft);
+      const auto verified = target_.verify(drafted.tokens, targetState, step.target);
+      result.fifoHighWater = std::max(result.fifoHighWater, verified.fifoHighWater);
+      int bonus = -1;
+      const std::vector<int> path =
+          acceptGreedy(target_.tree(), drafted.tokens, verified.logits, bonus);
+      step.accepted = int(path.size()) - 1;
+      for (size_t i = 1; i < path.size(); ++i) step.emitted.push_back(drafted.tokens[size_t(path[i])]);
+      step.emitted.push_back(bonus);
+      target_.commit(verified, path, targetState, step.target);
+      draft_.commit(drafted, path, draftState, step.draft);
+      root = bonus;
+      for (int t : step.emitted) {
+        if (int(result.tokens.size()) < count) result.tokens.push_back(t);
+      }
+      result.generated = int(result.tokens.size());
+      result.draftTotal += step.draft;
+      result.targetTotal += step.target;
+      result.steps.push_back(std::move(step));
+    }
+    return result;
+  }
 
  private:
-  const Fp32TreeModel& draft_;
-  const Fp32TreeModel& target_;
+  const TreeModel<Backend>& draft_;
+  const TreeModel<Backend>& target_;
 };
 
 // Statistical mode: no model runs; each step's accepted length comes from
@@ -57,9 +105,21 @@ SpeculativeResult simulateAcceptance(const TokenTree& tree, const StepAccounting
                                      const StepAccounting& target, AcceptanceSource& source,
                                      int count);
 
-// Target-only greedy decoding on the same recurrent path (the lossless reference):
-// prompt[0..n-2] prefilled, then one token at a time.
-std::vector<int> targetOnlyGreedy(const Mamba2Fp32& target, const std::vector<int>& prompt,
-                                  int count);
+// Target-only greedy decoding on the same recurrent path (the lossless
+// reference): prompt[0..n-2] prefilled, then one token at a time.
+template <class Model>
+std::vector<int> targetOnlyGreedy(const Model& target, const std::vector<int>& prompt, int count) {
+  auto s = target.initialState();
+  consumePromptHead(target, prompt, s);
+  std::vector<float> logits(static_cast<size_t>(target.config().vocabSize));
+  std::vector<int> out;
+  int token = prompt.back();
+  while (int(out.size()) < count) {
+    target.decode(token, s, logits.data());
+    token = argmax(logits.data(), target.config().vocabSize);
+    out.push_back(token);
+  }
+  return out;
+}
 
 }  // namespace specmamba

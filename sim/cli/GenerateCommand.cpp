@@ -14,6 +14,8 @@
 #include "models/fp32/Mamba2Fp32.h"
 #include "models/int/Mamba2Int.h"
 #include "models/int/OfflineQuantizer.h"
+#include "models/speculative/Fp32Backend.h"
+#include "models/speculative/IntBackend.h"
 #include "models/speculative/SpeculativeDecoder.h"
 #include "sim/cli/Commands.h"
 #include "sim/config/PlatformConfig.h"
@@ -142,6 +144,17 @@ nlohmann::ordered_json planJson(const std::vector<LayerPlan>& plan) {
   return j;
 }
 
+template <class Backend>
+SpeculativeResult runFunctional(Backend draftBackend, Backend targetBackend, const TokenTree& tree,
+                                const TreeOptions& dopt, const TreeOptions& topt,
+                                const std::vector<LayerPlan>& dplan,
+                                const std::vector<LayerPlan>& tplan, const std::vector<int>& prompt,
+                                int tokens) {
+  const TreeModel<Backend> draft(std::move(draftBackend), tree, dopt, dplan);
+  const TreeModel<Backend> target(std::move(targetBackend), tree, topt, tplan);
+  return SpeculativeDecoder(draft, target).generate(prompt, tokens);
+}
+
 int runSpeculative(const GenerateOptions& o) {
   const ModelConfig tc = loadModelConfig(o.model), dc = loadModelConfig(o.draft);
   if (tc.vocabSize != dc.vocabSize) {
@@ -190,9 +203,19 @@ int runSpeculative(const GenerateOptions& o) {
     prompt = parsePrompt(o, tc);
     const Mamba2Weights tw = loadOrSynthesize(tc, o.weights, o.seed);
     const Mamba2Weights dw = loadOrSynthesize(dc, o.draftWeights, o.draftSeed.value_or(o.seed));
-    const Mamba2Fp32 tm(tw), dm(dw);
-    const Fp32TreeModel target(tm, tree, topt, tplan), draft(dm, tree, dopt, dplan);
-    r = SpeculativeDecoder(draft, target).generate(prompt, o.tokens);
+    if (o.integer) {
+      QuantOptions qo;
+      qo.precision = parsePrecision(o.precision);
+      qo.rotation = parseRotationMode(o.rotation);
+      const IntModelWeights tq = quantizeModel(tw, qo), dq = quantizeModel(dw, qo);
+      const Mamba2Int tm(tq), dm(dq);
+      r = runFunctional(IntBackend(dm), IntBackend(tm), tree, dopt, topt, dplan, tplan, prompt,
+                        o.tokens);
+    } else {
+      const Mamba2Fp32 tm(tw), dm(dw);
+      r = runFunctional(Fp32Backend(dm), Fp32Backend(tm), tree, dopt, topt, dplan, tplan, prompt,
+                        o.tokens);
+    }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -205,7 +228,8 @@ int runSpeculative(const GenerateOptions& o) {
     doc["acceptance"] = acceptance;
     doc["target"] = tc.name;
     doc["draft"] = dc.name;
-    doc["precision"] = "fp32";
+    doc["precision"] = o.integer ? o.precision : "fp32";
+    if (o.integer) doc["rotation"] = o.rotation;
     doc["seed"] = o.seed;
     doc["tree"] = {{"shape", o.tree},
                    {"nodes", tree.size()},
@@ -232,8 +256,10 @@ int runSpeculative(const GenerateOptions& o) {
     fmt::print("{}\n", doc.dump(2));
     return 0;
   }
-  fmt::print("speculative decoding: target {} / draft {}, tree {} ({})\n", tc.name, dc.name, o.tree,
-             tree.describe());
+  fmt::print("speculative decoding: target {} / draft {} ({}), tree {} ({})\n", tc.name, dc.name,
+             o.integer ? fmt::format("integer {}, rotation {}", o.precision, o.rotation)
+                       : std::string("FP32"),
+             o.tree, tree.describe());
   fmt::print("acceptance  {}\n", acceptance);
   fmt::print("backtrack   {}: target {} store ({} on chip) / {} replay layers; draft {} store / {} "
              "replay\n",
@@ -262,13 +288,7 @@ int runSpeculative(const GenerateOptions& o) {
   return 0;
 }
 
-int runGenerate(const GenerateOptions& o) {
-  if (o.integer && !o.draft.empty()) {
-    throw Error("--int with --draft: speculative decoding runs on the FP32 model only so far "
-                "(the integer tree walk is issue 5's remaining work)");
-  }
-  return o.draft.empty() ? runPlain(o) : runSpeculative(o);
-}
+int runGenerate(const GenerateOptions& o) { return o.draft.empty() ? runPlain(o) : runSpeculative(o); }
 
 }  // namespace
 

@@ -5,6 +5,9 @@
 #include <random>
 
 #include "models/config/ModelConfig.h"
+#include "models/int/OfflineQuantizer.h"
+#include "models/speculative/Fp32Backend.h"
+#include "models/speculative/IntBackend.h"
 #include "models/speculative/SpeculativeDecoder.h"
 #include "models/speculative/StateFifo.h"
 #include "tests/common/TestSupport.h"
@@ -13,6 +16,8 @@
 #include "models/weights/SyntheticWeights.h"
 
 using namespace specmamba;
+
+using Fp32TreeModel = TreeModel<Fp32Backend>;
 
 namespace {
 
@@ -92,8 +97,8 @@ TEST_CASE("lossless: speculative output equals target-only greedy decoding", "[l
     const TokenTree tree = TokenTree::parse(k.tree, "tree");
     TreeOptions dOpt, tOpt;
     tOpt.tileHeads = k.tile;
-    const Fp32TreeModel draft(dm, tree, dOpt, planOf(k.strategy, dm, tree.size()));
-    const Fp32TreeModel target(tm, tree, tOpt, planOf(k.strategy, tm, tree.size()));
+    const Fp32TreeModel draft(Fp32Backend(dm), tree, dOpt, planOf(k.strategy, dm, tree.size()));
+    const Fp32TreeModel target(Fp32Backend(tm), tree, tOpt, planOf(k.strategy, tm, tree.size()));
     const SpeculativeDecoder dec(draft, target);
     const std::vector<int> prompt{int(k.seed % 50), 7, 300, 12};
     const SpeculativeResult r = dec.generate(prompt, 20);
@@ -110,8 +115,8 @@ TEST_CASE("a draft equal to the target has every draft token accepted", "[lossle
     const TokenTree tree = TokenTree::parse(shape, "tree");
     TreeOptions opt;
     opt.tileHeads = 4;
-    const Fp32TreeModel draft(m, tree, opt, planOf("replay", m, tree.size()));
-    const Fp32TreeModel target(m, tree, opt, planOf("store", m, tree.size()));
+    const Fp32TreeModel draft(Fp32Backend(m), tree, opt, planOf("replay", m, tree.size()));
+    const Fp32TreeModel target(Fp32Backend(m), tree, opt, planOf("store", m, tree.size()));
     const SpeculativeResult r = SpeculativeDecoder(draft, target).generate({5, 6, 7}, 25);
     CHECK(r.tokens == targetOnlyGreedy(m, {5, 6, 7}, 25));
     for (const auto& s : r.steps) CHECK(s.accepted == tree.maxDepth());
@@ -125,17 +130,17 @@ TEST_CASE("replay rebuilds exactly the state that store keeps", "[backtrack]") {
   const TokenTree tree = TokenTree::fromBranching({3, 2, 1});
   TreeOptions opt;
   opt.tileHeads = 4;
-  const Fp32TreeModel store(tm, tree, opt, planOf("store", tm, tree.size()));
-  const Fp32TreeModel replay(tm, tree, opt, planOf("replay", tm, tree.size()));
-  const Fp32TreeModel draft(dm, tree, TreeOptions{}, planOf("replay", dm, tree.size()));
+  const Fp32TreeModel store(Fp32Backend(tm), tree, opt, planOf("store", tm, tree.size()));
+  const Fp32TreeModel replay(Fp32Backend(tm), tree, opt, planOf("replay", tm, tree.size()));
+  const Fp32TreeModel draft(Fp32Backend(dm), tree, TreeOptions{}, planOf("replay", dm, tree.size()));
   Mamba2State committed = tm.initialState();
   std::vector<float> logits(size_t(tm.config().vocabSize));
   tm.prefill({1, 2, 3, 4, 5}, committed, logits.data());
   Mamba2State dstate = dm.initialState();
   Ledger l;
-  const TreePass drafted = draft.draft(9, dstate, l);
-  const TreePass a = store.verify(drafted.tokens, committed, l);
-  const TreePass b = replay.verify(drafted.tokens, committed, l);
+  const auto drafted = draft.draft(9, dstate, l);
+  const auto a = store.verify(drafted.tokens, committed, l);
+  const auto b = replay.verify(drafted.tokens, committed, l);
   CHECK(a.logits.data == b.logits.data);
   // Every root-to-node path, not only the accepted one.
   for (int node = 0; node < tree.size(); ++node) {
@@ -160,8 +165,8 @@ TEST_CASE("with tiling, committed-state traffic is one read and one write per la
     TreeOptions opt;
     opt.tileHeads = 2;
     opt.fifoBytes = 1 << 20;
-    const Fp32TreeModel target(tm, tree, opt, planOf("replay", tm, tree.size()));
-    const Fp32TreeModel draft(dm, tree, TreeOptions{}, planOf("replay", dm, tree.size()));
+    const Fp32TreeModel target(Fp32Backend(tm), tree, opt, planOf("replay", tm, tree.size()));
+    const Fp32TreeModel draft(Fp32Backend(dm), tree, TreeOptions{}, planOf("replay", dm, tree.size()));
     const SpeculativeResult r = SpeculativeDecoder(draft, target).generate({3, 4}, 12);
     for (const auto& s : r.steps) {
       CHECK(s.target[Traffic::CommittedStateRead] == tm.config().nLayer * f.stateBytes());
@@ -233,7 +238,7 @@ TEST_CASE("statistical mode charges exactly what a functional run moves", "[stat
   for (const char* strategy : {"store", "replay"}) {
     CAPTURE(strategy);
     const auto tplan = planOf(strategy, tm, tree.size()), dplan = planOf(strategy, dm, tree.size());
-    const Fp32TreeModel target(tm, tree, topt, tplan), draft(dm, tree, TreeOptions{}, dplan);
+    const Fp32TreeModel target(Fp32Backend(tm), tree, topt, tplan), draft(Fp32Backend(dm), tree, TreeOptions{}, dplan);
     // A draft equal to the target would accept everything; mix both cases.
     const SpeculativeResult functional = SpeculativeDecoder(draft, target).generate({1, 2}, 15);
     test::TempDir dir;
@@ -287,6 +292,12 @@ TEST_CASE("speculative CLI: report, trace round trip and bad input", "[cli]") {
                                                     "--tokens 12 --json --no-timing")
                                            .out)["generated_tokens"]);
   CHECK(test::runCli(base).out == test::runCli(base).out);
+  const auto intSpec = test::runCli(base + " --int --precision w8a8");
+  REQUIRE(intSpec.exitCode == 0);
+  CHECK(nlohmann::json::parse(intSpec.out)["generated_tokens"] ==
+        nlohmann::json::parse(test::runCli("generate --model tiny-256 --int --precision w8a8 "
+                                           "--prompt-tokens 1 --tokens 12 --json --no-timing")
+                                  .out)["generated_tokens"]);
   const auto replay = test::runCli(
       "generate --model tiny-256 --draft tiny-64 --tree 2,2 --tokens 12 --json --no-timing "
       "--acceptance-trace " + dir.file("trace.json"));
@@ -309,6 +320,7 @@ TEST_CASE("speculative CLI: report, trace round trip and bad input", "[cli]") {
   fails(spec + "--tree p:-1,0,2", "--tree: tree node 2");
   fails(spec + "--backtrack undo", "unknown backtracking strategy \"undo\"");
   fails(spec + "--tile-heads 5", "--tile-heads: must divide the 16 heads");
+  fails(spec + "--int --tile-heads 4", "--tile-heads: the integer model tiles whole groups of 8");
   fails(spec + "--acceptance-profile nosuch", "unknown acceptance \"nosuch\"");
   fails("generate --model tiny-256 --draft mamba2-130m --tokens 4", "must share a vocabulary");
   fails("generate --model tiny-256 --tree 2,2 --tokens 4", "--tree requires --draft");
@@ -316,4 +328,100 @@ TEST_CASE("speculative CLI: report, trace round trip and bad input", "[cli]") {
   fails(spec + "--tree 2,2 --acceptance-trace " + dir.file("bad.json"), "/accepted/1: 7 accepted tokens");
   test::writeText(dir.file("prof.json"), R"({"name": "p", "source": "s", "accept_by_depth": [0.5, 1.5]})");
   fails(spec + "--acceptance-profile " + dir.file("prof.json"), "/accept_by_depth/1: must be in [0, 1]");
+}
+
+namespace {
+
+IntModelWeights quantized(const std::string& model, uint64_t seed, const char* precision,
+                          const char* rotation) {
+  QuantOptions qo;
+  qo.precision = parsePrecision(precision);
+  qo.rotation = parseRotationMode(rotation);
+  return quantizeModel(weightsFor(model, seed), qo);
+}
+
+}  // namespace
+
+TEST_CASE("lossless on the integer model: speculative output equals integer greedy decoding",
+          "[lossless][int]") {
+  using IntTreeModel = TreeModel<IntBackend>;
+  struct Case {
+    std::string draft, target, tree, strategy, precision, rotation;
+    int tile;
+    uint64_t seed;
+  };
+  const std::vector<Case> cases = {
+      {"tiny-64", "tiny-256", "3,2,2,1", "replay", "w4a4", "online", 8, 1},
+      {"tiny-64", "tiny-256", "2,2,2", "store", "w8a8", "offline-only", 0, 2},
+      {"tiny-64", "tiny-256", "p:-1,0,0,0,1,1,2,4", "hybrid", "w4a4", "none", 16, 3},
+      {"tiny-256", "tiny-64", "4,2", "replay", "w4a4", "online", 8, 4},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.draft, k.target, k.tree, k.strategy, k.precision, k.rotation, k.tile, k.seed);
+    const IntModelWeights dq = quantized(k.draft, k.seed, k.precision.c_str(), k.rotation.c_str());
+    const IntModelWeights tq =
+        quantized(k.target, k.seed + 100, k.precision.c_str(), k.rotation.c_str());
+    const Mamba2Int dm(dq), tm(tq);
+    const TokenTree tree = TokenTree::parse(k.tree, "tree");
+    BacktrackBudget b;
+    TreeOptions dOpt, tOpt;
+    tOpt.tileHeads = k.tile;
+    const auto policy = makeBacktrackPolicy(k.strategy);
+    const IntTreeModel draft(IntBackend(dm), tree, dOpt, policy->plan(dm.config(), 4, tree.size(), b));
+    const IntTreeModel target(IntBackend(tm), tree, tOpt,
+                              policy->plan(tm.config(), 4, tree.size(), b));
+    const std::vector<int> prompt{int(k.seed % 50), 7, 300, 12};
+    const SpeculativeResult r = SpeculativeDecoder(draft, target).generate(prompt, 16);
+    CHECK(r.tokens == targetOnlyGreedy(tm, prompt, 16));
+    CHECK(r.fifoHighWater <= tree.fifoDepth());
+  }
+  SECTION("a draft equal to the target accepts every draft token") {
+    const IntModelWeights q = quantized("tiny-256", 9, "w4a4", "online");
+    const Mamba2Int m(q);
+    const TokenTree tree = TokenTree::fromBranching({2, 2, 1});
+    TreeOptions opt;
+    opt.tileHeads = 8;
+    BacktrackBudget b;
+    const IntTreeModel draft(IntBackend(m), tree, opt, ReplayBacktrack().plan(m.config(), 4, 11, b));
+    const IntTreeModel target(IntBackend(m), tree, opt, StoreBacktrack().plan(m.config(), 4, 11, b));
+    const SpeculativeResult r = SpeculativeDecoder(draft, target).generate({5, 6, 7}, 20);
+    CHECK(r.tokens == targetOnlyGreedy(m, {5, 6, 7}, 20));
+    for (const auto& s : r.steps) CHECK(s.accepted == 3);
+  }
+}
+
+TEST_CASE("integer replay rebuilds exactly the state that store keeps", "[backtrack][int]") {
+  const IntModelWeights tq = quantized("tiny-256", 61, "w4a4", "online");
+  const IntModelWeights dq = quantized("tiny-64", 62, "w4a4", "online");
+  const Mamba2Int tm(tq), dm(dq);
+  const TokenTree tree = TokenTree::fromBranching({3, 2, 1});
+  TreeOptions opt;
+  opt.tileHeads = 8;
+  BacktrackBudget b;
+  const TreeModel<IntBackend> store(IntBackend(tm), tree, opt, StoreBacktrack().plan(tm.config(), 4, tree.size(), b));
+  const TreeModel<IntBackend> replay(IntBackend(tm), tree, opt, ReplayBacktrack().plan(tm.config(), 4, tree.size(), b));
+  const TreeModel<IntBackend> draft(IntBackend(dm), tree, TreeOptions{}, ReplayBacktrack().plan(dm.config(), 4, tree.size(), b));
+  IntState committed = tm.initialState();
+  std::vector<float> logits(size_t(tm.config().vocabSize));
+  tm.prefill({1, 2, 3, 4, 5}, committed, logits.data());
+  Ledger l;
+  const auto drafted = draft.draft(9, dm.initialState(), l);
+  const auto a = store.verify(drafted.tokens, committed, l);
+  const auto c = replay.verify(drafted.tokens, committed, l);
+  CHECK(a.logits.data == c.logits.data);
+  for (int node = 0; node < tree.size(); ++node) {
+    CAPTURE(node);
+    IntState s1 = committed, s2 = committed, s3 = committed;
+    store.commit(a, tree.pathTo(node), s1, l);
+    replay.commit(c, tree.pathTo(node), s2, l);
+    CHECK(s1 == s2);
+    for (int v : tree.pathTo(node)) tm.decode(drafted.tokens[size_t(v)], s3, logits.data());
+    CHECK(s1 == s3);
+  }
+  CHECK_THROWS_WITH(TreeModel<IntBackend>(IntBackend(tm), tree, [] {
+                      TreeOptions o;
+                      o.tileHeads = 4;
+                      return o;
+                    }(), ReplayBacktrack().plan(tm.config(), 4, tree.size(), b)),
+                    Catch::Contains("whole groups of 8 heads"));
 }
