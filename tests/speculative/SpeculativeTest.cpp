@@ -425,3 +425,34 @@ TEST_CASE("integer replay rebuilds exactly the state that store keeps", "[backtr
                     }(), ReplayBacktrack().plan(tm.config(), 4, tree.size(), b)),
                     Catch::Contains("whole groups of 8 heads"));
 }
+
+TEST_CASE("lossless on random trees, strategies, tiles and seeds", "[lossless]") {
+  // Random BFS-numbered trees: each new node picks a parent among the
+  // previous level's nodes or the current frontier, never earlier than the last parent.
+  const uint64_t base = 20261125;
+  for (uint64_t s = 0; s < 12; ++s) {
+    Rng rng(base + s);
+    std::vector<int> parents{-1};
+    const int nodes = 2 + int(rng.below(14));
+    for (int i = 1; i < nodes; ++i) {
+      const int lo = parents.back() < 0 ? 0 : parents.back();
+      parents.push_back(lo + int(rng.below(uint64_t(i - lo))));
+    }
+    const TokenTree tree = TokenTree::fromParents(parents);
+    const char* strategies[] = {"store", "replay", "hybrid"};
+    const std::string strategy = strategies[rng.below(3)];
+    const int tiles[] = {0, 1, 2, 4, 8, 16};
+    const int tile = tiles[rng.below(6)];
+    CAPTURE(s, parents, strategy, tile);
+    const Mamba2Weights dw = weightsFor("tiny-64", base + s), tw = weightsFor("tiny-256", s);
+    const Mamba2Fp32 dm(dw), tm(tw);
+    TreeOptions opt;
+    opt.tileHeads = tile;
+    const Fp32TreeModel draft(Fp32Backend(dm), tree, TreeOptions{}, planOf(strategy, dm, tree.size()));
+    const Fp32TreeModel target(Fp32Backend(tm), tree, opt, planOf(strategy, tm, tree.size(), 1 << 16));
+    const std::vector<int> prompt{int(rng.below(1024)), int(rng.below(1024))};
+    const SpeculativeResult r = SpeculativeDecoder(draft, target).generate(prompt, 10);
+    CHECK(r.tokens == targetOnlyGreedy(tm, prompt, 10));
+    CHECK(r.fifoHighWater <= tree.fifoDepth());
+  }
+}
