@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   specmamba::bench::Runner runner;
   specmamba::bench::addFp32DecodeBench(app, runner);
+  specmamba::bench::addDramBench(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,7 @@ using Action = std::function<int()>;
 
 void addInfoCommand(CLI::App& app, Action& action);
 void addGenerateCommand(CLI::App& app, Action& action);
+void addDramCommand(CLI::App& app, Action& action);
 
 // "1,2,3" -> {1,2,3}; throws Error naming the option on anything else.
 std::vector<int> parseIntList(const std::string& text, const std::string& option);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   specmamba::cli::Action action;
   specmamba::cli::addInfoCommand(app, action);
   specmamba::cli::addGenerateCommand(app, action);
+  specmamba::cli::addDramCommand(app, action);
 
   try {
     app.parse(argc, argv);

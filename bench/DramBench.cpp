@@ -1,0 +1,56 @@
+// DRAM model speed: simulated requests per wall-clock second on one core
+// (issue 4). Event driven, so idle controllers cost nothing.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "bench/Benchmarks.h"
+#include "sim/memory/DramRun.h"
+#include "sim/memory/DramSpec.h"
+
+namespace specmamba::bench {
+
+namespace {
+
+struct Options {
+  std::string memory = "hbm2-u280";
+  std::string pattern = "stream";
+  uint64_t requests = 2'000'000;
+  double readRatio = 1.0;
+  uint64_t seed = 1;
+  bool check = false;
+};
+
+int run(const Options& o) {
+  const dram::DramSpec spec = dram::loadDramSpec(o.memory);
+  dram::PatternSource source(dram::parsePattern(o.pattern), spec, uint64_t(spec.org.rowBytes()),
+                             o.readRatio, o.seed);
+  dram::DramSystemOptions so;
+  so.checker = o.check;
+  dram::DramSystem system(spec, so);
+  const auto t0 = std::chrono::steady_clock::now();
+  const dram::DramRunSummary s = dram::runTraffic(system, source, o.requests, o.pattern);
+  const double wall = secondsSince(t0);
+  fmt::print("dram memory={} pattern={} read_ratio={} requests={} checker={} wall_s={:.3f} "
+             "requests_per_s={:.0f} simulated_GBps={:.1f} efficiency={:.3f} peak_rss_MiB={:.0f}\n",
+             spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall,
+             double(s.requests) / wall, s.bandwidthGBs(spec),
+             s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), peakRssMiB());
+  return 0;
+}
+
+}  // namespace
+
+void addDramBench(CLI::App& app, Runner& runner) {
+  auto* cmd = app.add_subcommand("dram", "DRAM timing model: simulated requests per wall second");
+  auto o = std::make_shared<Options>();
+  cmd->add_option("--memory", o->memory)->capture_default_str();
+  cmd->add_option("--pattern", o->pattern, "stream, random or strided")->capture_default_str();
+  cmd->add_option("--requests", o->requests)->capture_default_str();
+  cmd->add_option("--read-ratio", o->readRatio)->capture_default_str();
+  cmd->add_option("--seed", o->seed)->capture_default_str();
+  cmd->add_flag("--check", o->check, "Protocol checker on");
+  cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
+}
+
+}  // namespace specmamba::bench

@@ -1,0 +1,160 @@
+#include "sim/memory/ChannelController.h"
+
+#include <algorithm>
+
+#include "sim/memory/PolicyRegistry.h"
+
+namespace specmamba::dram {
+
+ChannelController::ChannelController(const DramSpec& spec, int channel,
+                                     const std::vector<TimingConstraint>& table,
+                                     std::vector<Completion>* completions)
+    : org_(spec.org),
+      t_(spec.timing),
+      cfg_(spec.controller),
+      channel_(channel),
+      timing_(spec.org, table),
+      scheduler_(makeScheduler(cfg_.scheduler)),
+      page_(makePagePolicy(cfg_.pagePolicy)),
+      refresh_(makeRefreshPolicy(cfg_.refreshPolicy, spec)),
+      completions_(completions),
+      openRow_(size_t(org_.ranks * org_.banksPerRank()), -1),
+      openBanks_(size_t(org_.ranks), 0),
+      activeSince_(size_t(org_.ranks), 0),
+      hits_(size_t(org_.ranks * org_.banksPerRank()), 0) {
+  stats_.activeCycles.assign(size_t(org_.ranks), 0);
+  reads_.reserve(size_t(cfg_.readQueue));
+  writes_.reserve(size_t(cfg_.writeQueue));
+}
+
+void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now) {
+  const size_t r = size_t(a.rank);
+  const bool wasOpen = openRow_[bank] >= 0;
+  openRow_[bank] = row;
+  if (!wasOpen && row >= 0 && openBanks_[r]++ == 0) activeSince_[r] = now;
+  if (wasOpen && row < 0) {
+    ++stats_.rowsClosed;
+    if (--openBanks_[r] == 0) stats_.activeCycles[r] += now - activeSince_[r];
+  }
+}
+
+void ChannelController::issue(Command cmd, const DramAddress& a, Cycle now) {
+  if (checker_) checker_->onCommand(cmd, a, now);
+  if (observer_) observer_(cmd, a, now);
+  timing_.issue(cmd, a, now);
+  ++stats_.commands[index(cmd)];
+  if (cmd == Command::PREA) {
+    const size_t base = size_t(a.rank * org_.banksPerRank());
+    for (size_t b = base; b < base + size_t(org_.banksPerRank()); ++b) setOpen(a, b, -1, now);
+  } else if (cmd == Command::ACT) {
+    setOpen(a, flatBank(a), a.row, now);
+  } else if (cmd == Command::PRE || isAutoPrecharge(cmd)) {
+    setOpen(a, flatBank(a), -1, now);
+  }
+}
+
+// Handles a due refresh: closes the rank (PREA) or bank (PRE), then REFab/REFpb.
+// Returns true when it issued a command. `blocked` names what requests must not touch.
+bool ChannelController::refreshStep(Cycle now, Cycle& wake, RefreshTarget& blocked) {
+  blocked = refresh_->target();
+  DramAddress a;
+  a.channel = channel_;
+  a.rank = blocked.rank;
+  Command cmd = Command::REFab;
+  if (blocked.bank < 0) {
+    if (openBanks_[size_t(a.rank)] > 0) cmd = Command::PREA;
+  } else {
+    a.bankGroup = blocked.bank / org_.banksPerGroup;
+    a.bank = blocked.bank % org_.banksPerGroup;
+    const int64_t open = openRow_[flatBank(a)];
+    cmd = open >= 0 ? Command::PRE : Command::REFpb;
+    a.row = std::max<int64_t>(open, 0);
+  }
+  const Cycle e = timing_.earliest(cmd, a);
+  if (e <= now) {
+    issue(cmd, a, now);
+    if (cmd == Command::REFab || cmd == Command::REFpb) refresh_->refreshed();
+    return true;
+  }
+  wake = std::min(wake, e);
+  return false;
+}
+
+Cycle ChannelController::step(Cycle now) {
+  Cycle wake = NEVER;
+  bool refreshing = false;
+  RefreshTarget blocked;
+  if (refresh_->nextDue() <= now) {
+    if (refreshStep(now, wake, blocked)) return now + 1;
+    refreshing = true;
+  }
+  // Write drain between the watermarks; writes also go when no read waits.
+  if (draining_ && writes_.size() <= size_t(cfg_.writeLowWatermark)) draining_ = false;
+  if (!draining_ && writes_.size() >= size_t(cfg_.writeHighWatermark)) draining_ = true;
+  std::vector<DramRequest>& q = (draining_ || reads_.empty()) ? writes_ : reads_;
+
+  for (const DramRequest& r : q) {
+    const size_t b = flatBank(r.addr);
+    if (openRow_[b] == r.addr.row) ++hits_[b];
+  }
+  candidates_.clear();
+  for (size_t i = 0; i < q.size(); ++i) {
+    const DramRequest& r = q[i];
+    if (refreshing && r.addr.rank == blocked.rank &&
+        (blocked.bank < 0 || size_t(blocked.bank) == flatBank(r.addr) % size_t(org_.banksPerRank()))) {
+      continue;
+    }
+    const size_t b = flatBank(r.addr);
+    const int64_t open = openRow_[b];
+    Command cmd = open == r.addr.row ? (r.write ? Command::WR : Command::RD)
+                  : open < 0         ? Command::ACT
+                                     : Command::PRE;
+    if (cmd == Command::PRE && hits_[b] > 0) continue;  // the row still has queued hits
+    const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
+    candidates_.push_back({uint32_t(i), cmd, e <= now});
+    if (e > now) wake = std::min(wake, e);
+  }
+  const int pick = scheduler_->pick(candidates_);
+  if (pick >= 0) {
+    const Candidate c = candidates_[size_t(pick)];
+    DramRequest& r = q[c.slot];
+    const size_t b = flatBank(r.addr);
+    Command cmd = c.command;
+    if (!r.classified) {
+      r.classified = true;
+      (cmd == Command::ACT ? stats_.rowMisses
+       : cmd == Command::PRE ? stats_.rowConflicts
+                             : stats_.rowHits)++;
+    }
+    if (isColumn(cmd) && page_->autoPrecharge(hits_[b] - 1)) {
+      cmd = r.write ? Command::WRA : Command::RDA;
+    }
+    std::fill(hits_.begin(), hits_.end(), 0);
+    issue(cmd, r.addr, now);
+    if (isColumn(cmd)) {
+      const Cycle done = now + (r.write ? t_.CWL : t_.CL) + org_.burstCycles();
+      (r.write ? stats_.writeLatency : stats_.readLatency).add(done - r.arrival);
+      ++(r.write ? stats_.writes : stats_.reads);
+      stats_.firstArrival = std::min(stats_.firstArrival, r.arrival);
+      stats_.lastCompletion = std::max(stats_.lastCompletion, done);
+      if (completions_) completions_->push_back({r.id, r.write, r.arrival, done});
+      q.erase(q.begin() + c.slot);
+    }
+    return now + 1;
+  }
+  std::fill(hits_.begin(), hits_.end(), 0);
+  if (!refreshing) wake = std::min(wake, refresh_->nextDue());
+  return std::max(wake, now + 1);
+}
+
+void ChannelController::finish(Cycle end) {
+  for (size_t r = 0; r < openBanks_.size(); ++r) {
+    if (openBanks_[r] > 0 && end > activeSince_[r]) {
+      stats_.activeCycles[r] += end - activeSince_[r];
+      activeSince_[r] = end;
+    }
+  }
+  stats_.accountedUntil = std::max(stats_.accountedUntil, end);
+}
+
+}  // namespace specmamba::dram

@@ -1,0 +1,51 @@
+#pragma once
+// The controller's policies, each a small interface with `final`
+// implementations chosen by name in PolicyRegistry.cpp (the one registry).
+#include <cstdint>
+#include <vector>
+
+#include "sim/memory/DramTypes.h"
+
+namespace specmamba::dram {
+
+// The next command of one queued request, in arrival order (oldest first).
+struct Candidate {
+  uint32_t slot = 0;  // position in the controller's queue
+  Command command = Command::ACT;
+  bool ready = false;  // every timing constraint allows it this cycle
+};
+
+// Picks the command to issue this cycle.
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  // Index into `candidates` (which are oldest first), or -1 to issue nothing.
+  virtual int pick(const std::vector<Candidate>& candidates) const = 0;
+};
+
+// Decides whether a column command closes its row (RDA/WRA) or leaves it open.
+class PagePolicy {
+ public:
+  virtual ~PagePolicy() = default;
+  // `otherHits`: queued requests, besides this one, for the same open row.
+  virtual bool autoPrecharge(int otherHits) const = 0;
+};
+
+struct RefreshTarget {
+  int rank = 0;
+  int bank = -1;  // flat bank index within the rank; -1: all banks (REFab)
+};
+
+// When refreshes fall due and which rank/bank they target.
+class RefreshPolicy {
+ public:
+  virtual ~RefreshPolicy() = default;
+  // Cycle at which the next refresh falls due (NEVER when refresh is off).
+  virtual Cycle nextDue() const = 0;
+  virtual RefreshTarget target() const = 0;
+  // The refresh for target() was issued.
+  virtual void refreshed() = 0;
+  virtual bool perBank() const = 0;
+};
+
+}  // namespace specmamba::dram
