@@ -76,9 +76,9 @@ DramTiming parseTiming(JsonObject o, const DramOrganization& g, const std::strin
   t.tRREFD = int(o.integer("tRREFD", 0, MAX_CYCLES, 0));
   // Relations JEDEC guarantees; a preset that breaks them is a typo.
   auto atLeast = [&](const char* key, int value, const char* what, int bound) {
-    if (value < bound) {
-      o.required(key).fail(fmt::format("must be at least {} ({}), got {}", what, bound, value));
-    }
+    if (value >= bound) return;
+    if (!o.has(key)) o.node().fail(fmt::format("missing {}: must be at least {} ({})", key, what, bound));
+    o.required(key).fail(fmt::format("must be at least {} ({}), got {}", what, bound, value));
   };
   atLeast("tRAS", t.tRAS, "tRCD", t.tRCD);
   atLeast("tRC", t.tRC, "tRAS + tRP", t.tRAS + t.tRP);
