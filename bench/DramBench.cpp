@@ -2,6 +2,7 @@
 // (issue 4). Event driven, so idle controllers cost nothing.
 #include <fmt/format.h>
 
+#include <ctime>
 #include <memory>
 
 #include "bench/Benchmarks.h"
@@ -29,12 +30,14 @@ int run(const Options& o) {
   so.checker = o.check;
   dram::DramSystem system(spec, so);
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   const dram::DramRunSummary s = dram::runTraffic(system, source, o.requests, o.pattern);
   const double wall = secondsSince(t0);
+  const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
   fmt::print("dram memory={} pattern={} read_ratio={} requests={} checker={} wall_s={:.3f} "
-             "requests_per_s={:.0f} simulated_GBps={:.1f} efficiency={:.3f} peak_rss_MiB={:.0f}\n",
+             "cpu_s={:.3f} requests_per_s={:.0f} requests_per_cpu_s={:.0f} simulated_GBps={:.1f} efficiency={:.3f} peak_rss_MiB={:.0f}\n",
              spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall,
-             double(s.requests) / wall, s.bandwidthGBs(spec),
+             cpu, double(s.requests) / wall, double(s.requests) / cpu, s.bandwidthGBs(spec),
              s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), peakRssMiB());
   return 0;
 }

@@ -21,7 +21,8 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
       openRow_(size_t(org_.ranks * org_.banksPerRank()), -1),
       openBanks_(size_t(org_.ranks), 0),
       activeSince_(size_t(org_.ranks), 0),
-      hits_(size_t(org_.ranks * org_.banksPerRank()), 0) {
+      hits_(size_t(org_.ranks * org_.banksPerRank()), 0),
+      seen_(size_t(org_.ranks * org_.banksPerRank()) * COMMAND_COUNT, 0) {
   stats_.activeCycles.assign(size_t(org_.ranks), 0);
   reads_.reserve(size_t(cfg_.readQueue));
   writes_.reserve(size_t(cfg_.writeQueue));
@@ -80,6 +81,18 @@ bool ChannelController::refreshStep(Cycle now, Cycle& wake, RefreshTarget& block
   return false;
 }
 
+Command ChannelController::nextCommand(const DramRequest& r, size_t bank) const {
+  const int64_t open = openRow_[bank];
+  return open == r.addr.row ? (r.write ? Command::WR : Command::RD)
+         : open < 0         ? Command::ACT
+                            : Command::PRE;
+}
+
+bool ChannelController::blockedByRefresh(const RefreshTarget& t, const DramAddress& a) const {
+  return a.rank == t.rank &&
+         (t.bank < 0 || size_t(t.bank) == flatBank(a) % size_t(org_.banksPerRank()));
+}
+
 Cycle ChannelController::step(Cycle now) {
   Cycle wake = NEVER;
   bool refreshing = false;
@@ -94,56 +107,74 @@ Cycle ChannelController::step(Cycle now) {
   std::vector<DramRequest>& q = (draining_ || reads_.empty()) ? writes_ : reads_;
 
   for (const DramRequest& r : q) {
-    const size_t b = flatBank(r.addr);
+    const size_t b = r.bank;
     if (openRow_[b] == r.addr.row) ++hits_[b];
   }
   candidates_.clear();
+  ++stepStamp_;
+  int ready = 0;
   for (size_t i = 0; i < q.size(); ++i) {
     const DramRequest& r = q[i];
-    if (refreshing && r.addr.rank == blocked.rank &&
-        (blocked.bank < 0 || size_t(blocked.bank) == flatBank(r.addr) % size_t(org_.banksPerRank()))) {
-      continue;
-    }
-    const size_t b = flatBank(r.addr);
-    const int64_t open = openRow_[b];
-    Command cmd = open == r.addr.row ? (r.write ? Command::WR : Command::RD)
-                  : open < 0         ? Command::ACT
-                                     : Command::PRE;
+    if (refreshing && blockedByRefresh(blocked, r.addr)) continue;
+    const size_t b = r.bank;
+    const Command cmd = nextCommand(r, b);
     if (cmd == Command::PRE && hits_[b] > 0) continue;  // the row still has queued hits
+    // A younger request wanting the same command on the same bank can never
+    // go before this one (same timing, later arrival): not a candidate.
+    uint32_t& seen = seen_[b * COMMAND_COUNT + index(cmd)];
+    if (seen == stepStamp_) continue;
+    seen = stepStamp_;
     const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
     candidates_.push_back({uint32_t(i), cmd, e <= now});
-    if (e > now) wake = std::min(wake, e);
+    if (e > now) {
+      wake = std::min(wake, e);
+    } else {
+      ++ready;
+    }
   }
   const int pick = scheduler_->pick(candidates_);
-  if (pick >= 0) {
-    const Candidate c = candidates_[size_t(pick)];
-    DramRequest& r = q[c.slot];
-    const size_t b = flatBank(r.addr);
-    Command cmd = c.command;
-    if (!r.classified) {
-      r.classified = true;
-      (cmd == Command::ACT ? stats_.rowMisses
-       : cmd == Command::PRE ? stats_.rowConflicts
-                             : stats_.rowHits)++;
-    }
-    if (isColumn(cmd) && page_->autoPrecharge(hits_[b] - 1)) {
-      cmd = r.write ? Command::WRA : Command::RDA;
-    }
-    std::fill(hits_.begin(), hits_.end(), 0);
-    issue(cmd, r.addr, now);
-    if (isColumn(cmd)) {
-      const Cycle done = now + (r.write ? t_.CWL : t_.CL) + org_.burstCycles();
-      (r.write ? stats_.writeLatency : stats_.readLatency).add(done - r.arrival);
-      ++(r.write ? stats_.writes : stats_.reads);
-      stats_.firstArrival = std::min(stats_.firstArrival, r.arrival);
-      stats_.lastCompletion = std::max(stats_.lastCompletion, done);
-      if (completions_) completions_->push_back({r.id, r.write, r.arrival, done});
-      q.erase(q.begin() + c.slot);
-    }
-    return now + 1;
-  }
-  std::fill(hits_.begin(), hits_.end(), 0);
+  for (const DramRequest& r : q) hits_[r.bank] = 0;
   if (!refreshing) wake = std::min(wake, refresh_->nextDue());
+  if (pick < 0) return std::max(wake, now + 1);
+
+  const Candidate c = candidates_[size_t(pick)];
+  DramRequest& r = q[c.slot];
+  const size_t bank = r.bank;
+  const DramAddress addr = r.addr;
+  Command cmd = c.command;
+  if (!r.classified) {
+    r.classified = true;
+    (cmd == Command::ACT ? stats_.rowMisses
+     : cmd == Command::PRE ? stats_.rowConflicts
+                           : stats_.rowHits)++;
+  }
+  if (isColumn(cmd)) {
+    int otherHits = -1;
+    for (const DramRequest& o : q) otherHits += o.bank == bank && openRow_[bank] == o.addr.row;
+    if (page_->autoPrecharge(otherHits)) cmd = r.write ? Command::WRA : Command::RDA;
+  }
+  issue(cmd, addr, now);
+  if (isColumn(cmd)) {
+    const Cycle done = now + (r.write ? t_.CWL : t_.CL) + org_.burstCycles();
+    (r.write ? stats_.writeLatency : stats_.readLatency).add(done - r.arrival);
+    ++(r.write ? stats_.writes : stats_.reads);
+    stats_.firstArrival = std::min(stats_.firstArrival, r.arrival);
+    stats_.lastCompletion = std::max(stats_.lastCompletion, done);
+    if (completions_) completions_->push_back({r.id, r.write, r.arrival, done});
+    q.erase(q.begin() + c.slot);
+    // The queue choice (drain mode) may change: decide afresh next cycle.
+    if (!(&q == &reads_ ? writes_ : reads_).empty()) return now + 1;
+  }
+  // Skip idle cycles: another command was ready, or wait for the earliest one.
+  // Issuing only pushes timing forward, so the earliest cycles computed above
+  // stay lower bounds; requests to the bank just used change their next
+  // command and are re-evaluated.
+  if (ready > 1) return now + 1;
+  for (const DramRequest& o : q) {
+    if (o.bank != bank) continue;
+    if (refreshing && blockedByRefresh(blocked, o.addr)) continue;
+    wake = std::min(wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), o.addr)));
+  }
   return std::max(wake, now + 1);
 }
 

@@ -23,6 +23,7 @@ struct DramRequest {
   Cycle arrival = 0;
   Cycle ready = 0;  // arrival + front-end latency
   bool classified = false;
+  uint32_t bank = 0;  // flat bank index in the channel (set by the controller)
 };
 
 struct Completion {
@@ -42,7 +43,10 @@ class ChannelController {
   bool canAccept(bool write) const {
     return write ? writes_.size() < size_t(cfg_.writeQueue) : reads_.size() < size_t(cfg_.readQueue);
   }
-  void enqueue(const DramRequest& r) { (r.write ? writes_ : reads_).push_back(r); }
+  void enqueue(DramRequest r) {
+    r.bank = uint32_t(flatBank(r.addr));
+    (r.write ? writes_ : reads_).push_back(r);
+  }
   bool busy() const { return !reads_.empty() || !writes_.empty(); }
 
   // Issues at most one command at `now`; returns the next cycle it needs to run (> now) or NEVER.
@@ -63,6 +67,8 @@ class ChannelController {
   void issue(Command cmd, const DramAddress& a, Cycle now);
   void setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now);
   bool refreshStep(Cycle now, Cycle& wake, RefreshTarget& blocked);
+  Command nextCommand(const DramRequest& r, size_t bank) const;
+  bool blockedByRefresh(const RefreshTarget& t, const DramAddress& a) const;
 
   DramOrganization org_;
   DramTiming t_;
@@ -83,6 +89,8 @@ class ChannelController {
   std::vector<Cycle> activeSince_; // per rank
   std::vector<int> hits_;          // scratch: queued hits per bank
   std::vector<Candidate> candidates_;
+  std::vector<uint32_t> seen_;  // scratch: (bank, command) already a candidate this step
+  uint32_t stepStamp_ = 0;
   ChannelStats stats_;
 };
 
