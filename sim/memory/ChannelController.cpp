@@ -94,6 +94,7 @@ bool ChannelController::blockedByRefresh(const RefreshTarget& t, const DramAddre
 }
 
 Cycle ChannelController::step(Cycle now) {
+  ++stats_.steps;
   Cycle wake = NEVER;
   bool refreshing = false;
   RefreshTarget blocked;
@@ -154,6 +155,17 @@ Cycle ChannelController::step(Cycle now) {
     if (page_->autoPrecharge(otherHits)) cmd = r.write ? Command::WRA : Command::RDA;
   }
   issue(cmd, addr, now);
+  // Skip idle cycles: issuing only pushes timing forward, so the earliest
+  // cycles computed above stay lower bounds. Candidates that were ready are
+  // re-evaluated against the new timing; requests to the bank just used
+  // change their next command and are re-evaluated below.
+  if (ready > 1) {
+    for (size_t k = 0; k < candidates_.size(); ++k) {
+      const Candidate& o = candidates_[k];
+      if (int(k) == pick || !o.ready || q[o.slot].bank == bank) continue;
+      wake = std::min(wake, timing_.earliest(o.command, q[o.slot].addr));
+    }
+  }
   if (isColumn(cmd)) {
     const Cycle done = now + (r.write ? t_.CWL : t_.CL) + org_.burstCycles();
     (r.write ? stats_.writeLatency : stats_.readLatency).add(done - r.arrival);
@@ -165,11 +177,6 @@ Cycle ChannelController::step(Cycle now) {
     // The queue choice (drain mode) may change: decide afresh next cycle.
     if (!(&q == &reads_ ? writes_ : reads_).empty()) return now + 1;
   }
-  // Skip idle cycles: another command was ready, or wait for the earliest one.
-  // Issuing only pushes timing forward, so the earliest cycles computed above
-  // stay lower bounds; requests to the bank just used change their next
-  // command and are re-evaluated.
-  if (ready > 1) return now + 1;
   for (const DramRequest& o : q) {
     if (o.bank != bank) continue;
     if (refreshing && blockedByRefresh(blocked, o.addr)) continue;

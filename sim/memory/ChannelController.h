@@ -4,6 +4,7 @@
 // policy and a refresh policy (Policies.h), over the channel's TimingState.
 // Plain C++ and event driven: step(now) issues at most one command and says
 // when it next needs to run; an idle controller is never ticked.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -48,6 +49,10 @@ class ChannelController {
     (r.write ? writes_ : reads_).push_back(r);
   }
   bool busy() const { return !reads_.empty() || !writes_.empty(); }
+  // A lower bound of the cycle at which `r` could issue its next command.
+  Cycle earliestFor(const DramRequest& r) const {
+    return std::max(r.ready, timing_.earliest(nextCommand(r, flatBank(r.addr)), r.addr));
+  }
 
   // Issues at most one command at `now`; returns the next cycle it needs to run (> now) or NEVER.
   Cycle step(Cycle now);

@@ -50,6 +50,7 @@ void ChannelStats::merge(const ChannelStats& o) {
   rowMisses += o.rowMisses;
   rowConflicts += o.rowConflicts;
   rowsClosed += o.rowsClosed;
+  steps += o.steps;
   readLatency.merge(o.readLatency);
   writeLatency.merge(o.writeLatency);
   firstArrival = std::min(firstArrival, o.firstArrival);

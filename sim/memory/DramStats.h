@@ -32,6 +32,7 @@ struct ChannelStats {
   uint64_t reads = 0, writes = 0;
   uint64_t rowHits = 0, rowMisses = 0, rowConflicts = 0;
   uint64_t rowsClosed = 0;  // by PRE, PREA or auto-precharge
+  uint64_t steps = 0;       // controller decisions simulated (event-driven: << cycles)
   LatencyHistogram readLatency, writeLatency;
   Cycle firstArrival = NEVER;
   Cycle lastCompletion = 0;

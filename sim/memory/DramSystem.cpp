@@ -47,7 +47,9 @@ bool DramSystem::trySubmit(uint64_t address, bool write, uint64_t id, Cycle at) 
   ChannelController& c = *channels_[ch];
   if (!c.canAccept(write)) return false;
   c.enqueue(r);
-  if (r.ready < wake_[ch]) schedule(ch, r.ready);
+  // Wake the controller only if the new request could go before its next event.
+  const Cycle e = c.earliestFor(r);
+  if (e < wake_[ch]) schedule(ch, e);
   return true;
 }
 
