@@ -21,11 +21,26 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
       openRow_(size_t(org_.ranks * org_.banksPerRank()), -1),
       openBanks_(size_t(org_.ranks), 0),
       activeSince_(size_t(org_.ranks), 0),
-      hits_(size_t(org_.ranks * org_.banksPerRank()), 0),
+      hitsRead_(size_t(org_.ranks * org_.banksPerRank()), 0),
+      hitsWrite_(size_t(org_.ranks * org_.banksPerRank()), 0),
       seen_(size_t(org_.ranks * org_.banksPerRank()) * COMMAND_COUNT, 0) {
   stats_.activeCycles.assign(size_t(org_.ranks), 0);
   reads_.reserve(size_t(cfg_.readQueue));
   writes_.reserve(size_t(cfg_.writeQueue));
+}
+
+void ChannelController::enqueue(DramRequest r) {
+  r.bank = uint32_t(flatBank(r.addr));
+  if (openRow_[r.bank] == r.addr.row) ++(r.write ? hitsWrite_ : hitsRead_)[r.bank];
+  (r.write ? writes_ : reads_).push_back(r);
+}
+
+void ChannelController::recountHits(size_t bank) {
+  hitsRead_[bank] = hitsWrite_[bank] = 0;
+  const int64_t open = openRow_[bank];
+  if (open < 0) return;
+  for (const DramRequest& r : reads_) hitsRead_[bank] += r.bank == bank && r.addr.row == open;
+  for (const DramRequest& r : writes_) hitsWrite_[bank] += r.bank == bank && r.addr.row == open;
 }
 
 void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now) {
@@ -37,6 +52,7 @@ void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, 
     ++stats_.rowsClosed;
     if (--openBanks_[r] == 0) stats_.activeCycles[r] += now - activeSince_[r];
   }
+  recountHits(bank);
 }
 
 void ChannelController::issue(Command cmd, const DramAddress& a, Cycle now) {
@@ -107,10 +123,7 @@ Cycle ChannelController::step(Cycle now) {
   if (!draining_ && writes_.size() >= size_t(cfg_.writeHighWatermark)) draining_ = true;
   std::vector<DramRequest>& q = (draining_ || reads_.empty()) ? writes_ : reads_;
 
-  for (const DramRequest& r : q) {
-    const size_t b = r.bank;
-    if (openRow_[b] == r.addr.row) ++hits_[b];
-  }
+  const std::vector<int>& hits = &q == &writes_ ? hitsWrite_ : hitsRead_;
   candidates_.clear();
   ++stepStamp_;
   int ready = 0;
@@ -119,7 +132,7 @@ Cycle ChannelController::step(Cycle now) {
     if (refreshing && blockedByRefresh(blocked, r.addr)) continue;
     const size_t b = r.bank;
     const Command cmd = nextCommand(r, b);
-    if (cmd == Command::PRE && hits_[b] > 0) continue;  // the row still has queued hits
+    if (cmd == Command::PRE && hits[b] > 0) continue;  // the row still has queued hits
     // A younger request wanting the same command on the same bank can never
     // go before this one (same timing, later arrival): not a candidate.
     uint32_t& seen = seen_[b * COMMAND_COUNT + index(cmd)];
@@ -134,7 +147,6 @@ Cycle ChannelController::step(Cycle now) {
     }
   }
   const int pick = scheduler_->pick(candidates_);
-  for (const DramRequest& r : q) hits_[r.bank] = 0;
   if (!refreshing) wake = std::min(wake, refresh_->nextDue());
   if (pick < 0) return std::max(wake, now + 1);
 
@@ -150,9 +162,9 @@ Cycle ChannelController::step(Cycle now) {
                            : stats_.rowHits)++;
   }
   if (isColumn(cmd)) {
-    int otherHits = -1;
-    for (const DramRequest& o : q) otherHits += o.bank == bank && openRow_[bank] == o.addr.row;
-    if (page_->autoPrecharge(otherHits)) cmd = r.write ? Command::WRA : Command::RDA;
+    int& queuedHits = (r.write ? hitsWrite_ : hitsRead_)[bank];
+    if (page_->autoPrecharge(queuedHits - 1)) cmd = r.write ? Command::WRA : Command::RDA;
+    --queuedHits;  // this request leaves the queue
   }
   issue(cmd, addr, now);
   // Skip idle cycles: issuing only pushes timing forward, so the earliest

@@ -44,10 +44,7 @@ class ChannelController {
   bool canAccept(bool write) const {
     return write ? writes_.size() < size_t(cfg_.writeQueue) : reads_.size() < size_t(cfg_.readQueue);
   }
-  void enqueue(DramRequest r) {
-    r.bank = uint32_t(flatBank(r.addr));
-    (r.write ? writes_ : reads_).push_back(r);
-  }
+  void enqueue(DramRequest r);
   bool busy() const { return !reads_.empty() || !writes_.empty(); }
   // A lower bound of the cycle at which `r` could issue its next command.
   Cycle earliestFor(const DramRequest& r) const {
@@ -73,6 +70,7 @@ class ChannelController {
   void setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now);
   bool refreshStep(Cycle now, Cycle& wake, RefreshTarget& blocked);
   Command nextCommand(const DramRequest& r, size_t bank) const;
+  void recountHits(size_t bank);
   bool blockedByRefresh(const RefreshTarget& t, const DramAddress& a) const;
 
   DramOrganization org_;
@@ -92,7 +90,8 @@ class ChannelController {
   std::vector<int64_t> openRow_;   // per bank, -1 closed
   std::vector<int> openBanks_;     // per rank
   std::vector<Cycle> activeSince_; // per rank
-  std::vector<int> hits_;          // scratch: queued hits per bank
+  // Per bank: queued reads / writes for the bank's open row (kept up to date).
+  std::vector<int> hitsRead_, hitsWrite_;
   std::vector<Candidate> candidates_;
   std::vector<uint32_t> seen_;  // scratch: (bank, command) already a candidate this step
   uint32_t stepStamp_ = 0;
