@@ -34,12 +34,13 @@ int run(const Options& o) {
   const dram::DramRunSummary s = dram::runTraffic(system, source, o.requests, o.pattern);
   const double wall = secondsSince(t0);
   const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
-  fmt::print("dram memory={} pattern={} read_ratio={} requests={} checker={} wall_s={:.3f} "
-             "cpu_s={:.3f} requests_per_s={:.0f} requests_per_cpu_s={:.0f} simulated_GBps={:.1f} "
-             "efficiency={:.3f} cycles={} controller_steps={} peak_rss_MiB={:.0f}\n",
-             spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall,
-             cpu, double(s.requests) / wall, double(s.requests) / cpu, s.bandwidthGBs(spec),
-             s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), s.cycles(), s.stats.steps, peakRssMiB());
+  fmt::print(
+      "dram memory={} pattern={} read_ratio={} requests={} checker={} wall_s={:.3f} "
+      "cpu_s={:.3f} requests_per_s={:.0f} requests_per_cpu_s={:.0f} simulated_GBps={:.1f} "
+      "efficiency={:.3f} cycles={} controller_steps={} peak_rss_MiB={:.0f}\n",
+      spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall, cpu,
+      double(s.requests) / wall, double(s.requests) / cpu, s.bandwidthGBs(spec),
+      s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), s.cycles(), s.stats.steps, peakRssMiB());
   return 0;
 }
 

@@ -33,7 +33,8 @@ struct DramOptions {
 };
 
 int runDram(const DramOptions& o) {
-  if (o.trace.empty() == o.pattern.empty()) throw Error("dram: give exactly one of --trace FILE or --pattern NAME");
+  if (o.trace.empty() == o.pattern.empty())
+    throw Error("dram: give exactly one of --trace FILE or --pattern NAME");
   if (!o.pattern.empty() && o.pattern != "strided" && o.stride != 0) {
     throw Error("dram: --stride only applies to --pattern strided");
   }
@@ -56,17 +57,19 @@ int runDram(const DramOptions& o) {
   }
   dram::DramSystemOptions so;
   so.checker = o.check;
-  const dram::DramRunSummary s = o.systemc ? dram::runTrafficSystemC(spec, so, *source, limit, workload)
-                                           : [&] {
-                                               dram::DramSystem sys(spec, so);
-                                               return dram::runTraffic(sys, *source, limit, workload);
-                                             }();
-  const std::string text = o.json ? dram::summaryJson(spec, s).dump(2) + "\n" : dram::summaryText(spec, s);
+  const dram::DramRunSummary s =
+      o.systemc ? dram::runTrafficSystemC(spec, so, *source, limit, workload) : [&] {
+        dram::DramSystem sys(spec, so);
+        return dram::runTraffic(sys, *source, limit, workload);
+      }();
+  const std::string text =
+      o.json ? dram::summaryJson(spec, s).dump(2) + "\n" : dram::summaryText(spec, s);
   if (!o.out.empty()) writeFileAtomically(o.out, text);
   if (o.quiet) {
-    fmt::print("{}: {} requests, {:.2f} GB/s ({:.1f}% of peak), row hits {:.1f}%, {:.1f} nJ\n", spec.name,
-               s.requests, s.bandwidthGBs(spec), 100.0 * s.bandwidthGBs(spec) / spec.peakBandwidthGBs(),
-               100.0 * s.rowHitRate(), s.energy.total() / 1000.0);
+    fmt::print("{}: {} requests, {:.2f} GB/s ({:.1f}% of peak), row hits {:.1f}%, {:.1f} nJ\n",
+               spec.name, s.requests, s.bandwidthGBs(spec),
+               100.0 * s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), 100.0 * s.rowHitRate(),
+               s.energy.total() / 1000.0);
   } else {
     fmt::print("{}", text);
   }
@@ -76,19 +79,26 @@ int runDram(const DramOptions& o) {
 }  // namespace
 
 void addDramCommand(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("dram", "Run a trace or synthetic pattern on a DRAM preset (HBM/DDR timing model)");
+  auto* cmd = app.add_subcommand(
+      "dram", "Run a trace or synthetic pattern on a DRAM preset (HBM/DDR timing model)");
   auto o = std::make_shared<DramOptions>();
-  cmd->add_option("--memory", o->memory, "Memory preset name (configs/memory) or JSON path")->required();
-  cmd->add_option("--trace", o->trace, "Trace file: DRAMSim3 (0xADDR READ|WRITE CYCLE) or Ramulator (LD|ST 0xADDR)");
+  cmd->add_option("--memory", o->memory, "Memory preset name (configs/memory) or JSON path")
+      ->required();
+  cmd->add_option("--trace", o->trace,
+                  "Trace file: DRAMSim3 (0xADDR READ|WRITE CYCLE) or Ramulator (LD|ST 0xADDR)");
   cmd->add_option("--pattern", o->pattern, "Synthetic pattern: stream, random or strided");
-  cmd->add_option("--stride", o->stride, "Stride in bytes for --pattern strided (default: one row)");
-  cmd->add_option("--read-ratio", o->readRatio, "Fraction of reads in a pattern (0..1)")->capture_default_str();
+  cmd->add_option("--stride", o->stride,
+                  "Stride in bytes for --pattern strided (default: one row)");
+  cmd->add_option("--read-ratio", o->readRatio, "Fraction of reads in a pattern (0..1)")
+      ->capture_default_str();
   cmd->add_option("--requests", o->requests, "Number of requests (default: whole trace / 100000)");
-  cmd->add_option("--seed", o->seed, "Seed of random patterns and read/write mix")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of random patterns and read/write mix")
+      ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the report as JSON");
   cmd->add_flag("--quiet", o->quiet, "Print a one-line summary only");
   cmd->add_flag("--check", o->check, "Run the protocol checker on every command");
-  cmd->add_flag("--systemc", o->systemc, "Drive the model through its SystemC TLM-2.0 target (same results)");
+  cmd->add_flag("--systemc", o->systemc,
+                "Drive the model through its SystemC TLM-2.0 target (same results)");
   cmd->add_option("--out", o->out, "Also write the report to this file");
   cmd->callback([&action, o]() { action = [o]() { return runDram(*o); }; });
 }

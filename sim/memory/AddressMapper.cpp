@@ -21,9 +21,9 @@ int log2Exact(uint64_t v) {
 AddressMapper::AddressMapper(const std::string& order, const DramOrganization& org)
     : order_(order), burstLength_(org.burstLength) {
   static const char* NAMES[FIELD_COUNT] = {"Ch", "Ra", "Bg", "Ba", "Ro", "Co"};
-  const uint64_t counts[FIELD_COUNT] = {uint64_t(org.channels),  uint64_t(org.ranks),
-                                        uint64_t(org.bankGroups), uint64_t(org.banksPerGroup),
-                                        uint64_t(org.rows),       uint64_t(org.columns / org.burstLength)};
+  const uint64_t counts[FIELD_COUNT] = {
+      uint64_t(org.channels),      uint64_t(org.ranks), uint64_t(org.bankGroups),
+      uint64_t(org.banksPerGroup), uint64_t(org.rows),  uint64_t(org.columns / org.burstLength)};
   for (size_t f = 0; f < FIELD_COUNT; ++f) {
     bits_[f] = log2Exact(counts[f]);
     if (bits_[f] < 0) {
@@ -31,7 +31,8 @@ AddressMapper::AddressMapper(const std::string& order, const DramOrganization& o
     }
   }
   offsetBits_ = log2Exact(uint64_t(org.burstBytes()));
-  if (offsetBits_ < 0) throw Error(fmt::format("burst of {} bytes is not a power of two", org.burstBytes()));
+  if (offsetBits_ < 0)
+    throw Error(fmt::format("burst of {} bytes is not a power of two", org.burstBytes()));
   if (order.size() != 2 * FIELD_COUNT) {
     throw Error(fmt::format("\"{}\" must name each of Ch Ra Bg Ba Ro Co exactly once", order));
   }
@@ -42,7 +43,8 @@ AddressMapper::AddressMapper(const std::string& order, const DramOrganization& o
     size_t f = 0;
     while (f < FIELD_COUNT && token != NAMES[f]) ++f;
     if (f == FIELD_COUNT) {
-      throw Error(fmt::format("\"{}\": unknown field \"{}\" (fields: Ch Ra Bg Ba Ro Co)", order, token));
+      throw Error(
+          fmt::format("\"{}\": unknown field \"{}\" (fields: Ch Ra Bg Ba Ro Co)", order, token));
     }
     if (seen[f]) throw Error(fmt::format("\"{}\": field {} appears twice", order, token));
     seen[f] = true;

@@ -157,7 +157,7 @@ Cycle ChannelController::step(Cycle now) {
   Command cmd = c.command;
   if (!r.classified) {
     r.classified = true;
-    (cmd == Command::ACT ? stats_.rowMisses
+    (cmd == Command::ACT   ? stats_.rowMisses
      : cmd == Command::PRE ? stats_.rowConflicts
                            : stats_.rowHits)++;
   }

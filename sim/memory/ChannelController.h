@@ -42,7 +42,8 @@ class ChannelController {
                     std::vector<Completion>* completions);
 
   bool canAccept(bool write) const {
-    return write ? writes_.size() < size_t(cfg_.writeQueue) : reads_.size() < size_t(cfg_.readQueue);
+    return write ? writes_.size() < size_t(cfg_.writeQueue)
+                 : reads_.size() < size_t(cfg_.readQueue);
   }
   void enqueue(DramRequest r);
   bool busy() const { return !reads_.empty() || !writes_.empty(); }
@@ -87,9 +88,9 @@ class ChannelController {
 
   std::vector<DramRequest> reads_, writes_;
   bool draining_ = false;
-  std::vector<int64_t> openRow_;   // per bank, -1 closed
-  std::vector<int> openBanks_;     // per rank
-  std::vector<Cycle> activeSince_; // per rank
+  std::vector<int64_t> openRow_;    // per bank, -1 closed
+  std::vector<int> openBanks_;      // per rank
+  std::vector<Cycle> activeSince_;  // per rank
   // Per bank: queued reads / writes for the bank's open row (kept up to date).
   std::vector<int> hitsRead_, hitsWrite_;
   std::vector<Candidate> candidates_;

@@ -1,10 +1,10 @@
 #include "sim/memory/DramModule.h"
 
 #include <fmt/format.h>
+#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdlib>
 #include <exception>
-#include <tlm_utils/simple_initiator_socket.h>
 
 namespace specmamba::dram {
 
@@ -92,7 +92,8 @@ void DramModule::sendResponse(Transaction* t) {
   tlm::tlm_phase phase = tlm::BEGIN_RESP;
   sc_time delay = SC_ZERO_TIME;
   const tlm::tlm_sync_enum s = socket->nb_transport_bw(*payload, phase, delay);
-  if (s == tlm::TLM_COMPLETED || (s == tlm::TLM_UPDATED && phase == tlm::END_RESP)) finishResponse();
+  if (s == tlm::TLM_COMPLETED || (s == tlm::TLM_UPDATED && phase == tlm::END_RESP))
+    finishResponse();
 }
 
 void DramModule::finishResponse() {
@@ -149,12 +150,13 @@ BurstResult DramModule::transfer(uint64_t address, uint32_t beats, bool write) {
   return r;
 }
 
-tlm::tlm_sync_enum DramModule::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                               sc_time& delay) {
+tlm::tlm_sync_enum DramModule::nb_transport_fw(tlm::tlm_generic_payload& trans,
+                                               tlm::tlm_phase& phase, sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
     const Cycle now = toCycle(sc_core::sc_time_stamp());
     const Cycle at = toCycle(sc_core::sc_time_stamp() + delay);
-    Transaction* t = start(trans.get_address(), trans.get_data_length(), trans.is_write(), at, &trans);
+    Transaction* t =
+        start(trans.get_address(), trans.get_data_length(), trans.is_write(), at, &trans);
     if (at == now) {
       inline_ = t;
       admit(now);
@@ -184,7 +186,11 @@ class TrafficInitiator : public sc_core::sc_module {
 
   TrafficInitiator(sc_core::sc_module_name name, DramModule& target, TrafficSource& source,
                    uint64_t maxRequests)
-      : sc_module(name), socket("socket"), target_(target), source_(source), max_(maxRequests),
+      : sc_module(name),
+        socket("socket"),
+        target_(target),
+        source_(source),
+        max_(maxRequests),
         buffer_(size_t(target.system().spec().org.burstBytes()), 0) {
     socket.register_nb_transport_bw(this, &TrafficInitiator::nb_transport_bw);
     socket.bind(target.socket);

@@ -10,13 +10,14 @@
 //  * Burst port (AXI-like) for the accelerator model: transfer(address,
 //    beats, write) with beats of the configured bus width.
 // Timing only: payload data is not stored or returned.
+#include <tlm_utils/simple_target_socket.h>
+
 #include <deque>
 #include <memory>
 #include <queue>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 #include <unordered_map>
 #include <vector>
 

@@ -95,7 +95,8 @@ nlohmann::ordered_json summaryJson(const DramSpec& spec, const DramRunSummary& s
   nlohmann::ordered_json cmds;
   for (Command c : ALL_COMMANDS) cmds[commandName(c)] = s.stats.commands[index(c)];
   j["commands"] = cmds;
-  j["refreshes"] = s.stats.commands[index(Command::REFab)] + s.stats.commands[index(Command::REFpb)];
+  j["refreshes"] =
+      s.stats.commands[index(Command::REFab)] + s.stats.commands[index(Command::REFpb)];
   const EnergyBreakdown& e = s.energy;
   j["energy"] = {{"act_nj", e.act / 1000},
                  {"pre_nj", e.pre / 1000},
@@ -117,10 +118,10 @@ std::string summaryText(const DramSpec& spec, const DramRunSummary& s) {
   const nlohmann::ordered_json j = summaryJson(spec, s);
   auto f1 = [](double v) { return fmt::format("{:.1f}", v); };
   auto f2 = [](double v) { return fmt::format("{:.2f}", v); };
-  std::string out = fmt::format(
-      "{} ({}), {}: {} requests ({} reads, {} writes) in {} cycles = {:.1f} ns\n", spec.name,
-      spec.standard, s.workload, s.requests, s.stats.reads, s.stats.writes, s.cycles(),
-      s.nanoseconds(spec));
+  std::string out =
+      fmt::format("{} ({}), {}: {} requests ({} reads, {} writes) in {} cycles = {:.1f} ns\n",
+                  spec.name, spec.standard, s.workload, s.requests, s.stats.reads, s.stats.writes,
+                  s.cycles(), s.nanoseconds(spec));
   TextTable bw({"bandwidth", "GB/s"});
   bw.addRow({"achieved", f2(s.bandwidthGBs(spec))});
   bw.addRow({"peak", f2(spec.peakBandwidthGBs())});
@@ -141,7 +142,8 @@ std::string summaryText(const DramSpec& spec, const DramRunSummary& s) {
   rows.addRow({"misses", std::to_string(s.stats.rowMisses), pct(s.stats.rowMisses)});
   rows.addRow({"conflicts", std::to_string(s.stats.rowConflicts), pct(s.stats.rowConflicts)});
   TextTable cmds({"command", "count"});
-  for (Command c : ALL_COMMANDS) cmds.addRow({commandName(c), std::to_string(s.stats.commands[index(c)])});
+  for (Command c : ALL_COMMANDS)
+    cmds.addRow({commandName(c), std::to_string(s.stats.commands[index(c)])});
   TextTable en({"energy", "nJ"});
   const auto& e = j["energy"];
   for (const char* k : {"act_nj", "pre_nj", "read_nj", "write_nj", "refresh_nj", "background_nj",
@@ -155,9 +157,9 @@ std::string summaryText(const DramSpec& spec, const DramRunSummary& s) {
                      e["pj_per_bit"].get<double>(), e["average_power_mw"].get<double>(),
                      spec.power.source);
   out += fmt::format("protocol checker: {}\n",
-                     s.commandsChecked > 0 ? fmt::format("{} commands checked, no violation",
-                                                         s.commandsChecked)
-                                           : std::string("off (--check turns it on)"));
+                     s.commandsChecked > 0
+                         ? fmt::format("{} commands checked, no violation", s.commandsChecked)
+                         : std::string("off (--check turns it on)"));
   return out;
 }
 

@@ -42,8 +42,8 @@ DramOrganization parseOrganization(JsonObject o) {
   requirePowerOfTwo(o, "channel_width_bits", g.channelWidthBits);
   requirePowerOfTwo(o, "burst_length", g.burstLength);
   if (g.columns < g.burstLength) {
-    o.required("columns").fail(fmt::format("must be at least burst_length ({}), got {}",
-                                           g.burstLength, g.columns));
+    o.required("columns").fail(
+        fmt::format("must be at least burst_length ({}), got {}", g.burstLength, g.columns));
   }
   o.finish();
   return g;
@@ -77,7 +77,8 @@ DramTiming parseTiming(JsonObject o, const DramOrganization& g, const std::strin
   // Relations JEDEC guarantees; a preset that breaks them is a typo.
   auto atLeast = [&](const char* key, int value, const char* what, int bound) {
     if (value >= bound) return;
-    if (!o.has(key)) o.node().fail(fmt::format("missing {}: must be at least {} ({})", key, what, bound));
+    if (!o.has(key))
+      o.node().fail(fmt::format("missing {}: must be at least {} ({})", key, what, bound));
     o.required(key).fail(fmt::format("must be at least {} ({}), got {}", what, bound, value));
   };
   atLeast("tRAS", t.tRAS, "tRCD", t.tRCD);
@@ -111,7 +112,8 @@ PowerRail parseRail(JsonObject o) {
   r.idd5 = ma("idd5");
   auto atLeast = [&](const char* key, double value, const char* what, double bound) {
     if (value < bound) {
-      o.required(key).fail(fmt::format("must be at least {} ({} mA), got {} mA", what, bound, value));
+      o.required(key).fail(
+          fmt::format("must be at least {} ({} mA), got {} mA", what, bound, value));
     }
   };
   atLeast("idd3n", r.idd3n, "idd2n", r.idd2n);
@@ -125,7 +127,8 @@ PowerRail parseRail(JsonObject o) {
 
 DramPower parsePower(JsonObject o) {
   DramPower p;
-  for (const auto& rail : o.required("rails").asArray(1, 8)) p.rails.push_back(parseRail(rail.asObject()));
+  for (const auto& rail : o.required("rails").asArray(1, 8))
+    p.rails.push_back(parseRail(rail.asObject()));
   p.ioPjPerBit = o.number("io_pj_per_bit", 0.0, 100.0, 0.0);
   p.source = o.string("source");
   o.finish();
@@ -145,7 +148,8 @@ ControllerConfig parseController(JsonObject o, const DramOrganization& g) {
   c.refreshPolicy = o.choice("refresh_policy", refreshPolicyNames());
   c.readQueue = int(o.integer("read_queue", 1, 4096, 32));
   c.writeQueue = int(o.integer("write_queue", 1, 4096, 32));
-  c.writeHighWatermark = int(o.integer("write_high_watermark", 1, c.writeQueue, c.writeQueue * 3 / 4));
+  c.writeHighWatermark =
+      int(o.integer("write_high_watermark", 1, c.writeQueue, c.writeQueue * 3 / 4));
   c.writeLowWatermark =
       int(o.integer("write_low_watermark", 0, c.writeHighWatermark - 1, c.writeQueue / 4));
   c.frontendLatency = int(o.integer("frontend_latency", 0, 1000, 0));

@@ -15,7 +15,8 @@ DramSystem::DramSystem(DramSpec spec, const DramSystemOptions& options)
       wake_(size_t(spec_.org.channels), NEVER) {
   for (int c = 0; c < spec_.org.channels; ++c) {
     channels_.push_back(std::make_unique<ChannelController>(spec_, c, table_, &completions_));
-    if (options.checker) channels_.back()->setChecker(std::make_unique<ProtocolChecker>(spec_, table_));
+    if (options.checker)
+      channels_.back()->setChecker(std::make_unique<ProtocolChecker>(spec_, table_));
     if (!options.disableConstraint.empty() &&
         channels_.back()->timing().disableConstraint(options.disableConstraint) == 0) {
       throw Error(fmt::format("no timing constraint named \"{}\"", options.disableConstraint));
@@ -35,7 +36,8 @@ void DramSystem::setObserver(const CommandObserver& o) {
 }
 
 bool DramSystem::trySubmit(uint64_t address, bool write, uint64_t id, Cycle at) {
-  if (at < now_) throw Error(fmt::format("request at cycle {} is before the current cycle {}", at, now_));
+  if (at < now_)
+    throw Error(fmt::format("request at cycle {} is before the current cycle {}", at, now_));
   advanceTo(at);
   DramRequest r;
   r.id = id;

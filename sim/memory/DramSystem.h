@@ -17,8 +17,8 @@
 namespace specmamba::dram {
 
 struct DramSystemOptions {
-  bool checker = false;            // protocol checker on every command
-  std::string disableConstraint;   // test-only: controller ignores this constraint
+  bool checker = false;           // protocol checker on every command
+  std::string disableConstraint;  // test-only: controller ignores this constraint
 };
 
 class DramSystem {

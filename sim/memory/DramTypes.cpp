@@ -5,17 +5,21 @@
 namespace specmamba::dram {
 
 const char* commandName(Command c) {
-  static constexpr const char* NAMES[COMMAND_COUNT] = {"ACT", "PRE", "PREA", "RD",   "WR",
+  static constexpr const char* NAMES[COMMAND_COUNT] = {"ACT", "PRE", "PREA",  "RD",   "WR",
                                                        "RDA", "WRA", "REFab", "REFpb"};
   return NAMES[index(c)];
 }
 
 const char* scopeName(Scope s) {
   switch (s) {
-    case Scope::Channel: return "channel";
-    case Scope::Rank: return "rank";
-    case Scope::BankGroup: return "bank group";
-    case Scope::Bank: return "bank";
+    case Scope::Channel:
+      return "channel";
+    case Scope::Rank:
+      return "rank";
+    case Scope::BankGroup:
+      return "bank group";
+    case Scope::Bank:
+      return "bank";
   }
   return "?";
 }

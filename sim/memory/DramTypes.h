@@ -14,8 +14,8 @@ constexpr Cycle NEVER = INT64_MAX / 4;
 enum class Command : uint8_t { ACT, PRE, PREA, RD, WR, RDA, WRA, REFab, REFpb };
 constexpr size_t COMMAND_COUNT = 9;
 constexpr std::array<Command, COMMAND_COUNT> ALL_COMMANDS = {
-    Command::ACT, Command::PRE,  Command::PREA,  Command::RD,   Command::WR,
-    Command::RDA, Command::WRA,  Command::REFab, Command::REFpb};
+    Command::ACT, Command::PRE, Command::PREA,  Command::RD,   Command::WR,
+    Command::RDA, Command::WRA, Command::REFab, Command::REFpb};
 
 constexpr size_t index(Command c) { return size_t(c); }
 const char* commandName(Command c);

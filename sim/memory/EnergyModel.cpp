@@ -18,7 +18,8 @@ CommandEnergy commandEnergy(const DramSpec& spec) {
     e.prechargeStandby += r.idd2n * tck * v;
   }
   const double devices = spec.org.devicesPerRank;
-  for (double* x : {&e.act, &e.pre, &e.rd, &e.wr, &e.refab, &e.activeStandby, &e.prechargeStandby}) {
+  for (double* x :
+       {&e.act, &e.pre, &e.rd, &e.wr, &e.refab, &e.activeStandby, &e.prechargeStandby}) {
     *x *= devices;
   }
   e.refpb = e.refab / spec.org.banksPerRank();

@@ -61,7 +61,8 @@ std::unique_ptr<PagePolicy> makePagePolicy(const std::string& name) {
 }
 
 std::unique_ptr<RefreshPolicy> makeRefreshPolicy(const std::string& name, const DramSpec& spec) {
-  if (name == "all-bank") return std::make_unique<RefreshAllBank>(spec.org.ranks, spec.timing.tREFI);
+  if (name == "all-bank")
+    return std::make_unique<RefreshAllBank>(spec.org.ranks, spec.timing.tREFI);
   if (name == "per-bank") {
     return std::make_unique<RefreshPerBank>(spec.org.ranks, spec.org.banksPerRank(),
                                             spec.timing.tREFI);

@@ -35,10 +35,14 @@ bool ProtocolChecker::inScope(const TimingConstraint& c, const DramAddress& a, s
   const int b = int(bank) % org_.banksPerGroup;
   if (c.sibling) return r != a.rank;
   switch (c.scope) {
-    case Scope::Channel: return true;
-    case Scope::Rank: return r == a.rank;
-    case Scope::BankGroup: return r == a.rank && g == a.bankGroup;
-    case Scope::Bank: return r == a.rank && g == a.bankGroup && b == a.bank;
+    case Scope::Channel:
+      return true;
+    case Scope::Rank:
+      return r == a.rank;
+    case Scope::BankGroup:
+      return r == a.rank && g == a.bankGroup;
+    case Scope::Bank:
+      return r == a.rank && g == a.bankGroup && b == a.bank;
   }
   return false;
 }
@@ -62,14 +66,17 @@ Cycle ProtocolChecker::lastIssue(const TimingConstraint& c, const DramAddress& a
 std::vector<Violation> ProtocolChecker::check(Command cmd, const DramAddress& a, Cycle now) const {
   std::vector<Violation> out;
   if (now <= lastCycle_) {
-    out.push_back({"command bus", fmt::format("previous command at cycle {}; one command per cycle, in "
-                                              "time order", lastCycle_)});
+    out.push_back(
+        {"command bus", fmt::format("previous command at cycle {}; one command per cycle, in "
+                                    "time order",
+                                    lastCycle_)});
   }
   const bool rankCmd = isRankCommand(cmd);
   if (a.rank < 0 || a.rank >= org_.ranks ||
-      (!rankCmd && (a.bankGroup < 0 || a.bankGroup >= org_.bankGroups || a.bank < 0 ||
-                    a.bank >= org_.banksPerGroup || a.row < 0 || a.row >= org_.rows ||
-                    a.column < 0 || a.column >= org_.columns || a.column % org_.burstLength != 0))) {
+      (!rankCmd &&
+       (a.bankGroup < 0 || a.bankGroup >= org_.bankGroups || a.bank < 0 ||
+        a.bank >= org_.banksPerGroup || a.row < 0 || a.row >= org_.rows || a.column < 0 ||
+        a.column >= org_.columns || a.column % org_.burstLength != 0))) {
     out.push_back({"address", "outside the device organization"});
     return out;
   }
@@ -81,10 +88,11 @@ std::vector<Violation> ProtocolChecker::check(Command cmd, const DramAddress& a,
       if (h.size() >= size_t(c.window)) {
         const Cycle t = h[h.size() - size_t(c.window)];
         if (now < t + c.latency) {
-          out.push_back({c.name, fmt::format("{} {} {}s within {} cycles (the {}th-last at cycle {}, "
-                                             "needs >= {})",
-                                             c.window + 1, commandName(c.from), commandName(c.from),
-                                             c.latency, c.window, t, t + c.latency)});
+          out.push_back(
+              {c.name, fmt::format("{} {} {}s within {} cycles (the {}th-last at cycle {}, "
+                                   "needs >= {})",
+                                   c.window + 1, commandName(c.from), commandName(c.from),
+                                   c.latency, c.window, t, t + c.latency)});
         }
       }
       continue;
@@ -101,7 +109,8 @@ std::vector<Violation> ProtocolChecker::check(Command cmd, const DramAddress& a,
     if (cmd == Command::REFab) {
       for (int b = 0; b < org_.banksPerRank(); ++b) {
         if (openRow_[size_t(a.rank * org_.banksPerRank() + b)] >= 0) {
-          out.push_back({"bank state", fmt::format("REFab with bank {} of rank {} open", b, a.rank)});
+          out.push_back(
+              {"bank state", fmt::format("REFab with bank {} of rank {} open", b, a.rank)});
           break;
         }
       }
@@ -110,7 +119,8 @@ std::vector<Violation> ProtocolChecker::check(Command cmd, const DramAddress& a,
   }
   const int64_t open = openRow_[bankIndex(a.rank, a.bankGroup, a.bank)];
   if ((cmd == Command::ACT || cmd == Command::REFpb) && open >= 0) {
-    out.push_back({"bank state", fmt::format("{} to a bank with row {} open", commandName(cmd), open)});
+    out.push_back(
+        {"bank state", fmt::format("{} to a bank with row {} open", commandName(cmd), open)});
   }
   if (isColumn(cmd) && open != a.row) {
     out.push_back({"bank state", open < 0 ? fmt::format("{} to a closed bank", commandName(cmd))
@@ -125,7 +135,8 @@ void ProtocolChecker::record(Command cmd, const DramAddress& a, Cycle now) {
   if (isRankCommand(cmd)) {
     lastRank_[size_t(a.rank)][index(cmd)] = now;
     if (cmd == Command::PREA) {
-      for (int b = 0; b < org_.banksPerRank(); ++b) openRow_[size_t(a.rank * org_.banksPerRank() + b)] = -1;
+      for (int b = 0; b < org_.banksPerRank(); ++b)
+        openRow_[size_t(a.rank * org_.banksPerRank() + b)] = -1;
     }
   } else {
     const size_t bank = bankIndex(a.rank, a.bankGroup, a.bank);

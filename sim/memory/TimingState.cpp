@@ -30,10 +30,10 @@ void TimingState::buildIndex() {
   for (size_t i = 0; i < table_.size(); ++i) {
     const TimingConstraint& c = table_[i];
     if (c.window > 1) {
-      const size_t nodes = c.scope == Scope::Channel ? 1
-                           : c.scope == Scope::Rank  ? rank_.size()
+      const size_t nodes = c.scope == Scope::Channel     ? 1
+                           : c.scope == Scope::Rank      ? rank_.size()
                            : c.scope == Scope::BankGroup ? group_.size()
-                                                          : bank_.size();
+                                                         : bank_.size();
       windows_.push_back({i, std::vector<std::deque<Cycle>>(nodes)});
     } else {
       byFrom_[index(c.from)].push_back(i);
@@ -52,10 +52,14 @@ int TimingState::disableConstraint(const std::string& name) {
 
 TimingState::Times& TimingState::node(Scope s, const DramAddress& a) {
   switch (s) {
-    case Scope::Channel: return channel_;
-    case Scope::Rank: return rank_[rankNode(a)];
-    case Scope::BankGroup: return group_[groupNode(a)];
-    case Scope::Bank: return bank_[bankNode(a)];
+    case Scope::Channel:
+      return channel_;
+    case Scope::Rank:
+      return rank_[rankNode(a)];
+    case Scope::BankGroup:
+      return group_[groupNode(a)];
+    case Scope::Bank:
+      return bank_[bankNode(a)];
   }
   return channel_;
 }
@@ -73,7 +77,8 @@ void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
     const Cycle until = now + c.latency;
     if (c.sibling) {
       for (int r = 0; r < ranks_; ++r) {
-        if (r != a.rank) rank_[size_t(r)][index(c.to)] = std::max(rank_[size_t(r)][index(c.to)], until);
+        if (r != a.rank)
+          rank_[size_t(r)][index(c.to)] = std::max(rank_[size_t(r)][index(c.to)], until);
       }
       continue;
     }
@@ -84,10 +89,10 @@ void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
   for (Window& w : windows_) {
     const TimingConstraint& c = table_[w.row];
     if (c.from != cmd) continue;
-    const size_t n = c.scope == Scope::Channel ? 0
-                     : c.scope == Scope::Rank  ? rankNode(a)
+    const size_t n = c.scope == Scope::Channel     ? 0
+                     : c.scope == Scope::Rank      ? rankNode(a)
                      : c.scope == Scope::BankGroup ? groupNode(a)
-                                                    : bankNode(a);
+                                                   : bankNode(a);
     std::deque<Cycle>& h = w.history[n];
     h.push_back(now);
     if (h.size() > size_t(c.window)) h.pop_front();

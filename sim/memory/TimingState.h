@@ -34,7 +34,9 @@ class TimingState {
     std::vector<std::deque<Cycle>> history;  // per node of the row's scope
   };
   size_t rankNode(const DramAddress& a) const { return size_t(a.rank); }
-  size_t groupNode(const DramAddress& a) const { return size_t(a.rank * bankGroups_ + a.bankGroup); }
+  size_t groupNode(const DramAddress& a) const {
+    return size_t(a.rank * bankGroups_ + a.bankGroup);
+  }
   size_t bankNode(const DramAddress& a) const {
     return size_t((a.rank * bankGroups_ + a.bankGroup) * banksPerGroup_ + a.bank);
   }

@@ -62,12 +62,13 @@ bool TraceFileSource::next(TrafficRequest& r) {
       return true;
     }
     Cycle cycle = 0;
-    if (tok.size() != 3 || !parseHex(tok[0], r.address) || (tok[1] != "READ" && tok[1] != "WRITE") ||
-        !parseCycle(tok[2], cycle)) {
+    if (tok.size() != 3 || !parseHex(tok[0], r.address) ||
+        (tok[1] != "READ" && tok[1] != "WRITE") || !parseCycle(tok[2], cycle)) {
       fail(fmt::format("expected \"0xADDR READ|WRITE CYCLE\" (DRAMSim3 format), got \"{}\"", text));
     }
     if (cycle < lastCycle_) {
-      fail(fmt::format("cycle {} is earlier than the previous request's cycle {}", cycle, lastCycle_));
+      fail(fmt::format("cycle {} is earlier than the previous request's cycle {}", cycle,
+                       lastCycle_));
     }
     lastCycle_ = cycle;
     r.write = tok[1] == "WRITE";
@@ -94,8 +95,8 @@ PatternSource::PatternSource(Pattern p, const DramSpec& spec, uint64_t stride, d
       readRatio_(readRatio),
       rng_(seed) {
   if (p == Pattern::Strided && (stride == 0 || stride % burst_ != 0)) {
-    throw Error(fmt::format("--stride must be a positive multiple of the {}-byte burst, got {}", burst_,
-                            stride));
+    throw Error(fmt::format("--stride must be a positive multiple of the {}-byte burst, got {}",
+                            burst_, stride));
   }
   if (!(readRatio >= 0.0 && readRatio <= 1.0)) {
     throw Error(fmt::format("--read-ratio must be in [0, 1], got {}", readRatio));
@@ -104,9 +105,15 @@ PatternSource::PatternSource(Pattern p, const DramSpec& spec, uint64_t stride, d
 
 bool PatternSource::next(TrafficRequest& r) {
   switch (pattern_) {
-    case Pattern::Stream: r.address = (i_ * burst_) % capacity_; break;
-    case Pattern::Random: r.address = rng_.below(capacity_ / burst_) * burst_; break;
-    case Pattern::Strided: r.address = (i_ * stride_) % capacity_; break;
+    case Pattern::Stream:
+      r.address = (i_ * burst_) % capacity_;
+      break;
+    case Pattern::Random:
+      r.address = rng_.below(capacity_ / burst_) * burst_;
+      break;
+    case Pattern::Strided:
+      r.address = (i_ * stride_) % capacity_;
+      break;
   }
   r.write = readRatio_ < 1.0 && !(rng_.uniform() < readRatio_);
   r.arrival = 0;

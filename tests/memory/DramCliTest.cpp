@@ -1,7 +1,6 @@
 // `specmamba dram`: trace formats, malformed traces, determinism, JSON, and
 // the SystemC/TLM path giving the same report as the plain core.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/common/TestSupport.h"
@@ -11,7 +10,8 @@ using namespace specmamba;
 TEST_CASE("cli: DRAMSim3 and Ramulator traces replay", "[memory][cli]") {
   test::TempDir dir;
   const std::string d3 = dir.file("d3.trace"), ram = dir.file("ram.trace");
-  test::writeText(d3, "# DRAMSim3\n0x0 READ 0\n0x40 READ 0\n0x1000 WRITE 10\n\n0x80 READ 500 # late\n");
+  test::writeText(d3,
+                  "# DRAMSim3\n0x0 READ 0\n0x40 READ 0\n0x1000 WRITE 10\n\n0x80 READ 500 # late\n");
   test::writeText(ram, "LD 0x0\nLD 0x40\nST 0x1000\nLD 0x80\n");
   const auto a = test::runCli("dram --memory ddr4-3200-x8 --trace " + d3 + " --json --check");
   REQUIRE(a.exitCode == 0);
@@ -74,7 +74,8 @@ TEST_CASE("cli: bad options are errors", "[memory][cli]") {
 }
 
 TEST_CASE("cli: deterministic output, text and JSON", "[memory][cli]") {
-  const std::string args = "dram --memory hbm2-u280 --pattern random --read-ratio 0.7 --requests 20000 --seed 5";
+  const std::string args =
+      "dram --memory hbm2-u280 --pattern random --read-ratio 0.7 --requests 20000 --seed 5";
   const auto a = test::runCli(args);
   const auto b = test::runCli(args);
   REQUIRE(a.exitCode == 0);
@@ -87,18 +88,22 @@ TEST_CASE("cli: deterministic output, text and JSON", "[memory][cli]") {
   const auto j = nlohmann::json::parse(j1.out);
   CHECK(j["energy"]["total_nj"].get<double>() > 0);
   CHECK(j["energy"]["read_nj"].get<double>() > 0);
-  CHECK(j["read_latency"]["p50_cycles"].get<int64_t>() <= j["read_latency"]["p99_cycles"].get<int64_t>());
+  CHECK(j["read_latency"]["p50_cycles"].get<int64_t>() <=
+        j["read_latency"]["p99_cycles"].get<int64_t>());
   CHECK(j["read_latency"]["histogram"].size() > 2);
-  const auto other = test::runCli("dram --memory hbm2-u280 --pattern random --read-ratio 0.7 --requests 20000 --seed 6");
+  const auto other = test::runCli(
+      "dram --memory hbm2-u280 --pattern random --read-ratio 0.7 --requests 20000 --seed 6");
   CHECK(other.out != a.out);
   const auto q = test::runCli(args + " --quiet");
   CHECK_THAT(q.out, Catch::StartsWith("hbm2-u280: 20000 requests"));
 }
 
-TEST_CASE("cli: the SystemC TLM path reports exactly what the core reports", "[memory][cli][systemc]") {
-  for (const char* args : {"--memory ddr4-3200-x8 --pattern stream --read-ratio 0.8 --requests 20000",
-                           "--memory hbm2-u280 --pattern random --requests 20000 --check",
-                           "--memory lpddr4-4266 --pattern strided --stride 4096 --requests 5000"}) {
+TEST_CASE("cli: the SystemC TLM path reports exactly what the core reports",
+          "[memory][cli][systemc]") {
+  for (const char* args :
+       {"--memory ddr4-3200-x8 --pattern stream --read-ratio 0.8 --requests 20000",
+        "--memory hbm2-u280 --pattern random --requests 20000 --check",
+        "--memory lpddr4-4266 --pattern strided --stride 4096 --requests 5000"}) {
     INFO(args);
     const auto core = test::runCli(std::string("dram ") + args + " --json");
     const auto tlm = test::runCli(std::string("dram ") + args + " --json --systemc");
@@ -108,7 +113,8 @@ TEST_CASE("cli: the SystemC TLM path reports exactly what the core reports", "[m
   }
   test::TempDir dir;
   const std::string d3 = dir.file("d3.trace");
-  test::writeText(d3, "0x0 READ 0\n0x40 READ 0\n0x100000 WRITE 10\n0x80 READ 20000\n0x2000 READ 20001\n");
+  test::writeText(
+      d3, "0x0 READ 0\n0x40 READ 0\n0x100000 WRITE 10\n0x80 READ 20000\n0x2000 READ 20001\n");
   const auto core = test::runCli("dram --memory ddr4-3200-x8 --trace " + d3 + " --json");
   const auto tlm = test::runCli("dram --memory ddr4-3200-x8 --trace " + d3 + " --json --systemc");
   CHECK(core.out == tlm.out);

@@ -18,7 +18,8 @@ TEST_CASE("config: every memory preset loads with the issue's figures", "[memory
     INFO(n);
     CHECK(s.name == n);
     CHECK(s.power.rails.size() >= 1);
-    CHECK(s.power.rails.back().idd4r > s.power.rails.back().idd3n);  // real (non-zero) energy for all
+    CHECK(s.power.rails.back().idd4r >
+          s.power.rails.back().idd3n);  // real (non-zero) energy for all
   }
   CHECK(loadDramSpec("ddr4-3200-x8").peakBandwidthGBs() == Approx(25.6));
   CHECK(loadDramSpec("ddr4-3200-x16").org.bankGroups == 2);
@@ -58,12 +59,16 @@ TEST_CASE("config: invalid preset values name file and field", "[memory][config]
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgCh"; }, "/controller/mapping", "Ra");
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgRaXx"; }, "/controller/mapping", "Xx");
   fails([](J& j) { j["controller"]["scheduler"] = "lifo"; }, "/controller/scheduler", "fr-fcfs");
-  fails([](J& j) { j["controller"]["write_low_watermark"] = 30; }, "/controller/write_low_watermark",
-        "");
+  fails([](J& j) { j["controller"]["write_low_watermark"] = 30; },
+        "/controller/write_low_watermark", "");
   fails([](J& j) { j["data_rate_mtps"] = 2400; }, "/data_rate_mtps", "tck_ps");
   fails([](J& j) { j["power"]["rails"][0]["idd4r"] = 10; }, "/power/rails/0/idd4r", "idd3n");
-  fails([](J& j) { j["controller"]["refresh_policy"] = "per-bank"; j["timing"].erase("tRFCpb"); },
-        "/timing", "missing tRFCpb");
+  fails(
+      [](J& j) {
+        j["controller"]["refresh_policy"] = "per-bank";
+        j["timing"].erase("tRFCpb");
+      },
+      "/timing", "missing tRFCpb");
 }
 
 TEST_CASE("config: the CLI rejects a bad preset file", "[memory][config][cli]") {

@@ -28,9 +28,8 @@ uint64_t streamRequests(const DramSpec& s) {
 TEST_CASE("timing: isolated read = tRCD + CL + burst, row hit = CL + burst", "[memory][timing]") {
   for (const std::string& name : test::memoryPresets()) {
     for (int frontend : {0, 5}) {
-      const DramSpec spec = test::presetWith(name, [&](nlohmann::json& j) {
-        j["controller"]["frontend_latency"] = frontend;
-      });
+      const DramSpec spec = test::presetWith(
+          name, [&](nlohmann::json& j) { j["controller"]["frontend_latency"] = frontend; });
       const DramTiming& t = spec.timing;
       const int burst = spec.org.burstCycles();
       INFO(name << " frontend latency " << frontend);
@@ -51,7 +50,8 @@ TEST_CASE("timing: isolated read = tRCD + CL + burst, row hit = CL + burst", "[m
       const uint64_t idle = system.mapper().encode(w);
       CHECK(system.access(idle, true, 2000) == 2000 + frontend + t.tRCD + t.CWL + burst);
       w.column += spec.org.burstLength;
-      CHECK(system.access(system.mapper().encode(w), true, 2500) == 2500 + frontend + t.CWL + burst);
+      CHECK(system.access(system.mapper().encode(w), true, 2500) ==
+            2500 + frontend + t.CWL + burst);
       // A conflict adds the precharge: tRP + tRCD + CL + burst.
       DramAddress c = system.mapper().decode(0);
       c.row += 1;
@@ -62,9 +62,8 @@ TEST_CASE("timing: isolated read = tRCD + CL + burst, row hit = CL + burst", "[m
 }
 
 TEST_CASE("timing: closed-page policy makes the second access a miss", "[memory][timing]") {
-  const DramSpec spec = test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
-    j["controller"]["page_policy"] = "closed";
-  });
+  const DramSpec spec = test::presetWith(
+      "ddr4-3200-x8", [](nlohmann::json& j) { j["controller"]["page_policy"] = "closed"; });
   DramSystemOptions o;
   o.checker = true;
   DramSystem system(spec, o);
@@ -98,7 +97,8 @@ TEST_CASE("timing: random reads miss the row buffer and lose bandwidth", "[memor
     const DramSpec spec = loadDramSpec(name);
     const DramRunSummary stream = run(spec, "stream", 50000);
     const DramRunSummary random = run(spec, "random", 50000);
-    INFO(name << ": random " << random.bandwidthGBs(spec) << " GB/s, hit rate " << random.rowHitRate());
+    INFO(name << ": random " << random.bandwidthGBs(spec) << " GB/s, hit rate "
+              << random.rowHitRate());
     CHECK(random.rowHitRate() < 0.10);
     CHECK(random.bandwidthGBs(spec) < 0.75 * stream.bandwidthGBs(spec));
     CHECK(random.stats.readLatency.percentile(0.99) > stream.stats.readLatency.percentile(0.50));
@@ -114,7 +114,8 @@ TEST_CASE("timing: strided patterns follow the address mapping", "[memory][timin
     INFO(name);
     // Stride of one row field step: every request to the same bank, a new row each
     // time. One request per ACT-to-ACT period: max(tRC, tRCD + tRTP + tRP).
-    const uint64_t rowStride = uint64_t(1) << (m.offsetBits() + m.fieldShift(AddressMapper::Field::Ro));
+    const uint64_t rowStride = uint64_t(1)
+                               << (m.offsetBits() + m.fieldShift(AddressMapper::Field::Ro));
     const DramRunSummary conflict = run(spec, "strided", 4000, rowStride);
     CHECK(conflict.rowHitRate() == 0.0);
     CHECK(conflict.stats.rowConflicts >= 3900);  // the rest are misses after refreshes
@@ -148,12 +149,10 @@ TEST_CASE("timing: write drain and mixed traffic", "[memory][timing]") {
 
 TEST_CASE("timing: per-bank refresh costs less than all-bank refresh on HBM", "[memory][timing]") {
   const DramSpec all = loadDramSpec("hbm2-u280");
-  const DramSpec perBank = test::presetWith("hbm2-u280", [](nlohmann::json& j) {
-    j["controller"]["refresh_policy"] = "per-bank";
-  });
-  const DramSpec none = test::presetWith("hbm2-u280", [](nlohmann::json& j) {
-    j["controller"]["refresh_policy"] = "none";
-  });
+  const DramSpec perBank = test::presetWith(
+      "hbm2-u280", [](nlohmann::json& j) { j["controller"]["refresh_policy"] = "per-bank"; });
+  const DramSpec none = test::presetWith(
+      "hbm2-u280", [](nlohmann::json& j) { j["controller"]["refresh_policy"] = "none"; });
   const DramRunSummary a = run(all, "stream", 300000);
   const DramRunSummary p = run(perBank, "stream", 300000);
   const DramRunSummary n = run(none, "stream", 300000);

@@ -1,8 +1,8 @@
 // The SystemC front end: blocking TLM-2.0 transport and the AXI-like burst
 // port. One sc_start per test case (each runs in its own process).
-#include <catch2/catch.hpp>
-
 #include <tlm_utils/simple_initiator_socket.h>
+
+#include <catch2/catch.hpp>
 
 #include "sim/memory/DramModule.h"
 
@@ -23,7 +23,8 @@ class Tester : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Tester> socket;
   Results r;
 
-  Tester(sc_core::sc_module_name n, DramModule& memory) : sc_module(n), socket("socket"), memory_(memory) {
+  Tester(sc_core::sc_module_name n, DramModule& memory)
+      : sc_module(n), socket("socket"), memory_(memory) {
     socket.bind(memory.socket);
     SC_HAS_PROCESS(Tester);
     SC_THREAD(run);

@@ -1,8 +1,7 @@
 // The protocol checker catches every constraint at t-1 and accepts it at t,
 // checks bank state, and catches the controller when a constraint is disabled.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "sim/memory/DramRun.h"
 #include "sim/memory/ProtocolChecker.h"
@@ -64,8 +63,8 @@ DramAddress buildHistory(const DramSpec& spec, const TimingConstraint& c, Cycle 
   const DramAddress b = partner(o, c, a);
   const bool sameBank = b.rank == a.rank && b.bankGroup == a.bankGroup && b.bank == a.bank;
   if (needsOpen(c.from)) steps.push_back({Command::ACT, a, 0});
-  const bool aOpenAfter = c.from == Command::ACT || (needsOpen(c.from) && c.from != Command::PRE &&
-                                                     !isAutoPrecharge(c.from));
+  const bool aOpenAfter = c.from == Command::ACT ||
+                          (needsOpen(c.from) && c.from != Command::PRE && !isAutoPrecharge(c.from));
   if (needsOpen(c.to) && !sameBank) steps.push_back({Command::ACT, b, 100});
   steps.push_back({c.from, a, t0});
   if ((c.to == Command::ACT || c.to == Command::REFpb) && sameBank && aOpenAfter) {
@@ -99,14 +98,13 @@ TEST_CASE("checker: every timing constraint of every preset at t-1 and t", "[mem
   for (const std::string& name : test::memoryPresets()) checkEveryConstraint(loadDramSpec(name));
 }
 
-TEST_CASE("checker: rank-to-rank and per-bank refresh constraints at t-1 and t", "[memory][checker]") {
+TEST_CASE("checker: rank-to-rank and per-bank refresh constraints at t-1 and t",
+          "[memory][checker]") {
   // Two ranks (sibling rows) and per-bank refresh (REFpb rows) are not in every preset.
-  checkEveryConstraint(test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
-    j["organization"]["ranks"] = 2;
-  }));
-  checkEveryConstraint(test::presetWith("hbm2-u280", [](nlohmann::json& j) {
-    j["controller"]["refresh_policy"] = "per-bank";
-  }));
+  checkEveryConstraint(
+      test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) { j["organization"]["ranks"] = 2; }));
+  checkEveryConstraint(test::presetWith(
+      "hbm2-u280", [](nlohmann::json& j) { j["controller"]["refresh_policy"] = "per-bank"; }));
 }
 
 TEST_CASE("checker: bank state", "[memory][checker]") {
@@ -130,15 +128,15 @@ TEST_CASE("checker: bank state", "[memory][checker]") {
   CHECK(mentions(checker.check(Command::ACT, bad, 3000), "address"));
   // onCommand throws with command, cycle and constraint.
   checker.onCommand(Command::ACT, a, 3000);
-  CHECK_THROWS_WITH(checker.onCommand(Command::RD, a, 3005),
-                    Catch::Contains("cycle 3005") && Catch::Contains("RD ch0") &&
-                        Catch::Contains("tRCD"));
+  CHECK_THROWS_WITH(checker.onCommand(Command::RD, a, 3005), Catch::Contains("cycle 3005") &&
+                                                                 Catch::Contains("RD ch0") &&
+                                                                 Catch::Contains("tRCD"));
 }
 
 namespace {
 
-void expectCaught(const std::string& preset, const std::string& constraint, const std::string& pattern,
-                  double readRatio, uint64_t requests) {
+void expectCaught(const std::string& preset, const std::string& constraint,
+                  const std::string& pattern, double readRatio, uint64_t requests) {
   INFO(preset << " without " << constraint << " on " << pattern);
   const DramSpec spec = loadDramSpec(preset);
   DramSystemOptions o;
