@@ -20,27 +20,42 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
       completions_(completions),
       openRow_(size_t(org_.ranks * org_.banksPerRank()), -1),
       openBanks_(size_t(org_.ranks), 0),
-      activeSince_(size_t(org_.ranks), 0),
-      hitsRead_(size_t(org_.ranks * org_.banksPerRank()), 0),
-      hitsWrite_(size_t(org_.ranks * org_.banksPerRank()), 0),
-      seen_(size_t(org_.ranks * org_.banksPerRank()) * COMMAND_COUNT, 0) {
+      activeSince_(size_t(org_.ranks), 0) {
   stats_.activeCycles.assign(size_t(org_.ranks), 0);
-  reads_.reserve(size_t(cfg_.readQueue));
-  writes_.reserve(size_t(cfg_.writeQueue));
+  reads_.banks.resize(openRow_.size());
+  writes_.banks.resize(openRow_.size());
+  pool_.reserve(size_t(cfg_.readQueue + cfg_.writeQueue));
 }
 
 void ChannelController::enqueue(DramRequest r) {
   r.bank = uint32_t(flatBank(r.addr));
-  if (openRow_[r.bank] == r.addr.row) ++(r.write ? hitsWrite_ : hitsRead_)[r.bank];
-  (r.write ? writes_ : reads_).push_back(r);
+  r.seq = nextSeq_++;
+  uint32_t slot = 0;
+  if (free_.empty()) {
+    slot = uint32_t(pool_.size());
+    pool_.push_back(r);
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+    pool_[slot] = r;
+  }
+  Queue& q = r.write ? writes_ : reads_;
+  BankLists& l = q.banks[r.bank];
+  (openRow_[r.bank] == r.addr.row ? l.hits : l.others).push_back(slot);
+  ++q.size;
 }
 
-void ChannelController::recountHits(size_t bank) {
-  hitsRead_[bank] = hitsWrite_[bank] = 0;
+void ChannelController::repartition(Queue& q, size_t bank) {
+  BankLists& l = q.banks[bank];
+  if (l.hits.empty() && l.others.empty()) return;
+  scratch_.clear();
+  std::merge(l.hits.begin(), l.hits.end(), l.others.begin(), l.others.end(),
+             std::back_inserter(scratch_),
+             [&](uint32_t a, uint32_t b) { return pool_[a].seq < pool_[b].seq; });
+  l.hits.clear();
+  l.others.clear();
   const int64_t open = openRow_[bank];
-  if (open < 0) return;
-  for (const DramRequest& r : reads_) hitsRead_[bank] += r.bank == bank && r.addr.row == open;
-  for (const DramRequest& r : writes_) hitsWrite_[bank] += r.bank == bank && r.addr.row == open;
+  for (uint32_t slot : scratch_) (pool_[slot].addr.row == open ? l.hits : l.others).push_back(slot);
 }
 
 void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now) {
@@ -52,7 +67,8 @@ void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, 
     ++stats_.rowsClosed;
     if (--openBanks_[r] == 0) stats_.activeCycles[r] += now - activeSince_[r];
   }
-  recountHits(bank);
+  repartition(reads_, bank);
+  repartition(writes_, bank);
 }
 
 void ChannelController::issue(Command cmd, const DramAddress& a, Cycle now) {
@@ -104,9 +120,39 @@ Command ChannelController::nextCommand(const DramRequest& r, size_t bank) const 
                             : Command::PRE;
 }
 
-bool ChannelController::blockedByRefresh(const RefreshTarget& t, const DramAddress& a) const {
-  return a.rank == t.rank &&
-         (t.bank < 0 || size_t(t.bank) == flatBank(a) % size_t(org_.banksPerRank()));
+bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) const {
+  const size_t perRank = size_t(org_.banksPerRank());
+  return bank / perRank == size_t(t.rank) && (t.bank < 0 || size_t(t.bank) == bank % perRank);
+}
+
+// The bank's candidates: its oldest row hit (a column command) and its oldest
+// other request (ACT, or PRE unless the open row still has queued hits). A
+// younger request of the same kind can never go first (same timing, later
+// arrival).
+void ChannelController::collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready,
+                                          Cycle& wake) {
+  const BankLists& l = q.banks[bank];
+  auto add = [&](uint32_t slot, Command cmd) {
+    const DramRequest& r = pool_[slot];
+    const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
+    candidates_.push_back({slot, cmd, e <= now, r.seq});
+    if (e > now) {
+      wake = std::min(wake, e);
+    } else {
+      ++ready;
+    }
+  };
+  if (!l.hits.empty()) {
+    const uint32_t slot = l.hits.front();
+    add(slot, pool_[slot].write ? Command::WR : Command::RD);
+  }
+  if (!l.others.empty()) {
+    if (openRow_[bank] < 0) {
+      add(l.others.front(), Command::ACT);
+    } else if (l.hits.empty()) {
+      add(l.others.front(), Command::PRE);
+    }
+  }
 }
 
 Cycle ChannelController::step(Cycle now) {
@@ -119,39 +165,25 @@ Cycle ChannelController::step(Cycle now) {
     refreshing = true;
   }
   // Write drain between the watermarks; writes also go when no read waits.
-  if (draining_ && writes_.size() <= size_t(cfg_.writeLowWatermark)) draining_ = false;
-  if (!draining_ && writes_.size() >= size_t(cfg_.writeHighWatermark)) draining_ = true;
-  std::vector<DramRequest>& q = (draining_ || reads_.empty()) ? writes_ : reads_;
+  if (draining_ && writes_.size <= size_t(cfg_.writeLowWatermark)) draining_ = false;
+  if (!draining_ && writes_.size >= size_t(cfg_.writeHighWatermark)) draining_ = true;
+  Queue& q = (draining_ || reads_.size == 0) ? writes_ : reads_;
+  Queue& other = &q == &writes_ ? reads_ : writes_;
 
-  const std::vector<int>& hits = &q == &writes_ ? hitsWrite_ : hitsRead_;
   candidates_.clear();
-  ++stepStamp_;
   int ready = 0;
-  for (size_t i = 0; i < q.size(); ++i) {
-    const DramRequest& r = q[i];
-    if (refreshing && blockedByRefresh(blocked, r.addr)) continue;
-    const size_t b = r.bank;
-    const Command cmd = nextCommand(r, b);
-    if (cmd == Command::PRE && hits[b] > 0) continue;  // the row still has queued hits
-    // A younger request wanting the same command on the same bank can never
-    // go before this one (same timing, later arrival): not a candidate.
-    uint32_t& seen = seen_[b * COMMAND_COUNT + index(cmd)];
-    if (seen == stepStamp_) continue;
-    seen = stepStamp_;
-    const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
-    candidates_.push_back({uint32_t(i), cmd, e <= now});
-    if (e > now) {
-      wake = std::min(wake, e);
-    } else {
-      ++ready;
-    }
+  for (size_t b = 0; b < q.banks.size(); ++b) {
+    if (q.banks[b].hits.empty() && q.banks[b].others.empty()) continue;
+    if (refreshing && blockedByRefresh(blocked, b)) continue;
+    collectCandidates(q, b, now, ready, wake);
   }
   const int pick = scheduler_->pick(candidates_);
   if (!refreshing) wake = std::min(wake, refresh_->nextDue());
   if (pick < 0) return std::max(wake, now + 1);
 
   const Candidate c = candidates_[size_t(pick)];
-  DramRequest& r = q[c.slot];
+  const uint32_t slot = c.slot;
+  DramRequest& r = pool_[slot];
   const size_t bank = r.bank;
   const DramAddress addr = r.addr;
   Command cmd = c.command;
@@ -162,20 +194,22 @@ Cycle ChannelController::step(Cycle now) {
                            : stats_.rowHits)++;
   }
   if (isColumn(cmd)) {
-    int& queuedHits = (r.write ? hitsWrite_ : hitsRead_)[bank];
-    if (page_->autoPrecharge(queuedHits - 1)) cmd = r.write ? Command::WRA : Command::RDA;
-    --queuedHits;  // this request leaves the queue
+    std::vector<uint32_t>& hits = q.banks[bank].hits;  // `slot` is its front
+    if (page_->autoPrecharge(int(hits.size()) - 1)) cmd = r.write ? Command::WRA : Command::RDA;
+    hits.erase(hits.begin());  // the request leaves the queue
+    --q.size;
+    free_.push_back(slot);
   }
   issue(cmd, addr, now);
   // Skip idle cycles: issuing only pushes timing forward, so the earliest
   // cycles computed above stay lower bounds. Candidates that were ready are
-  // re-evaluated against the new timing; requests to the bank just used
-  // change their next command and are re-evaluated below.
+  // re-evaluated against the new timing; the bank just used changes its
+  // candidates and is re-evaluated below.
   if (ready > 1) {
     for (size_t k = 0; k < candidates_.size(); ++k) {
       const Candidate& o = candidates_[k];
-      if (int(k) == pick || !o.ready || q[o.slot].bank == bank) continue;
-      wake = std::min(wake, timing_.earliest(o.command, q[o.slot].addr));
+      if (int(k) == pick || !o.ready || pool_[o.slot].bank == bank) continue;
+      wake = std::min(wake, timing_.earliest(o.command, pool_[o.slot].addr));
     }
   }
   if (isColumn(cmd)) {
@@ -185,14 +219,16 @@ Cycle ChannelController::step(Cycle now) {
     stats_.firstArrival = std::min(stats_.firstArrival, r.arrival);
     stats_.lastCompletion = std::max(stats_.lastCompletion, done);
     if (completions_) completions_->push_back({r.id, r.write, r.arrival, done});
-    q.erase(q.begin() + c.slot);
     // The queue choice (drain mode) may change: decide afresh next cycle.
-    if (!(&q == &reads_ ? writes_ : reads_).empty()) return now + 1;
+    if (other.size > 0) return now + 1;
   }
-  for (const DramRequest& o : q) {
-    if (o.bank != bank) continue;
-    if (refreshing && blockedByRefresh(blocked, o.addr)) continue;
-    wake = std::min(wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), o.addr)));
+  if (!(refreshing && blockedByRefresh(blocked, bank))) {
+    const BankLists& l = q.banks[bank];
+    for (const std::vector<uint32_t>* list : {&l.hits, &l.others}) {
+      if (list->empty()) continue;
+      const DramRequest& o = pool_[list->front()];
+      wake = std::min(wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), o.addr)));
+    }
   }
   return std::max(wake, now + 1);
 }

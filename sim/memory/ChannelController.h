@@ -25,6 +25,7 @@ struct DramRequest {
   Cycle ready = 0;  // arrival + front-end latency
   bool classified = false;
   uint32_t bank = 0;  // flat bank index in the channel (set by the controller)
+  uint64_t seq = 0;   // arrival order in the controller (set by the controller)
 };
 
 struct Completion {
@@ -42,11 +43,10 @@ class ChannelController {
                     std::vector<Completion>* completions);
 
   bool canAccept(bool write) const {
-    return write ? writes_.size() < size_t(cfg_.writeQueue)
-                 : reads_.size() < size_t(cfg_.readQueue);
+    return write ? writes_.size < size_t(cfg_.writeQueue) : reads_.size < size_t(cfg_.readQueue);
   }
   void enqueue(DramRequest r);
-  bool busy() const { return !reads_.empty() || !writes_.empty(); }
+  bool busy() const { return reads_.size + writes_.size > 0; }
   // A lower bound of the cycle at which `r` could issue its next command.
   Cycle earliestFor(const DramRequest& r) const {
     return std::max(r.ready, timing_.earliest(nextCommand(r, flatBank(r.addr)), r.addr));
@@ -71,8 +71,20 @@ class ChannelController {
   void setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now);
   bool refreshStep(Cycle now, Cycle& wake, RefreshTarget& blocked);
   Command nextCommand(const DramRequest& r, size_t bank) const;
-  void recountHits(size_t bank);
-  bool blockedByRefresh(const RefreshTarget& t, const DramAddress& a) const;
+  bool blockedByRefresh(const RefreshTarget& t, size_t bank) const;
+
+  // A request queue (reads or writes) indexed by bank: per bank the requests
+  // for the open row (hits) and the others, each in arrival order, so that a
+  // scheduling step looks at two requests per bank, not at the whole queue.
+  struct BankLists {
+    std::vector<uint32_t> hits, others;  // indices into pool_
+  };
+  struct Queue {
+    std::vector<BankLists> banks;
+    size_t size = 0;
+  };
+  void repartition(Queue& q, size_t bank);  // after the bank's open row changed
+  void collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready, Cycle& wake);
 
   DramOrganization org_;
   DramTiming t_;
@@ -86,16 +98,16 @@ class ChannelController {
   CommandObserver observer_;
   std::vector<Completion>* completions_;
 
-  std::vector<DramRequest> reads_, writes_;
+  std::vector<DramRequest> pool_;  // request storage; free slots in free_
+  std::vector<uint32_t> free_;
+  std::vector<uint32_t> scratch_;
+  Queue reads_, writes_;
+  uint64_t nextSeq_ = 0;
   bool draining_ = false;
-  std::vector<int64_t> openRow_;    // per bank, -1 closed
-  std::vector<int> openBanks_;      // per rank
-  std::vector<Cycle> activeSince_;  // per rank
-  // Per bank: queued reads / writes for the bank's open row (kept up to date).
-  std::vector<int> hitsRead_, hitsWrite_;
-  std::vector<Candidate> candidates_;
-  std::vector<uint32_t> seen_;  // scratch: (bank, command) already a candidate this step
-  uint32_t stepStamp_ = 0;
+  std::vector<int64_t> openRow_;       // per bank, -1 closed
+  std::vector<int> openBanks_;         // per rank
+  std::vector<Cycle> activeSince_;     // per rank
+  std::vector<Candidate> candidates_;  // scratch
   ChannelStats stats_;
 };
 

@@ -8,18 +8,19 @@
 
 namespace specmamba::dram {
 
-// The next command of one queued request, in arrival order (oldest first).
+// The next command of one queued request (the oldest of its kind in its bank).
 struct Candidate {
-  uint32_t slot = 0;  // position in the controller's queue
+  uint32_t slot = 0;  // the controller's handle of the request
   Command command = Command::ACT;
   bool ready = false;  // every timing constraint allows it this cycle
+  uint64_t age = 0;    // arrival order: smaller is older (unique)
 };
 
 // Picks the command to issue this cycle.
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
-  // Index into `candidates` (which are oldest first), or -1 to issue nothing.
+  // Index into `candidates` (in no particular order), or -1 to issue nothing.
   virtual int pick(const std::vector<Candidate>& candidates) const = 0;
 };
 

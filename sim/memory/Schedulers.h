@@ -8,13 +8,16 @@ namespace specmamba::dram {
 class SchedulerFrFcfs final : public Scheduler {
  public:
   int pick(const std::vector<Candidate>& candidates) const override {
-    int firstReady = -1;
+    int column = -1, any = -1;
     for (size_t i = 0; i < candidates.size(); ++i) {
-      if (!candidates[i].ready) continue;
-      if (isColumn(candidates[i].command)) return int(i);
-      if (firstReady < 0) firstReady = int(i);
+      const Candidate& c = candidates[i];
+      if (!c.ready) continue;
+      if (isColumn(c.command) && (column < 0 || c.age < candidates[size_t(column)].age)) {
+        column = int(i);
+      }
+      if (any < 0 || c.age < candidates[size_t(any)].age) any = int(i);
     }
-    return firstReady;
+    return column >= 0 ? column : any;
   }
 };
 
@@ -22,7 +25,11 @@ class SchedulerFrFcfs final : public Scheduler {
 class SchedulerFcfs final : public Scheduler {
  public:
   int pick(const std::vector<Candidate>& candidates) const override {
-    return !candidates.empty() && candidates[0].ready ? 0 : -1;
+    int oldest = -1;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (oldest < 0 || candidates[i].age < candidates[size_t(oldest)].age) oldest = int(i);
+    }
+    return oldest >= 0 && candidates[size_t(oldest)].ready ? oldest : -1;
   }
 };
 

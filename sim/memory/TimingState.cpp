@@ -64,13 +64,6 @@ TimingState::Times& TimingState::node(Scope s, const DramAddress& a) {
   return channel_;
 }
 
-Cycle TimingState::earliest(Command cmd, const DramAddress& a) const {
-  const size_t k = index(cmd);
-  Cycle t = std::max(channel_[k], rank_[rankNode(a)][k]);
-  if (!isRankCommand(cmd)) t = std::max({t, group_[groupNode(a)][k], bank_[bankNode(a)][k]});
-  return t;
-}
-
 void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
   for (size_t i : byFrom_[index(cmd)]) {
     const TimingConstraint& c = table_[i];

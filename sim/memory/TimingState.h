@@ -5,6 +5,7 @@
 // table rows that start at it (look-ahead; the ProtocolChecker instead looks
 // back over the command history, so the two are independent implementations
 // of the same table).
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <string>
@@ -20,7 +21,12 @@ class TimingState {
   TimingState(const DramOrganization& org, std::vector<TimingConstraint> table);
 
   // Earliest legal cycle for `cmd` at `a` (timing only; bank state is the caller's).
-  Cycle earliest(Command cmd, const DramAddress& a) const;
+  Cycle earliest(Command cmd, const DramAddress& a) const {
+    const size_t k = index(cmd);
+    const Cycle t = std::max(channel_[k], rank_[rankNode(a)][k]);
+    if (isRankCommand(cmd)) return t;
+    return std::max({t, group_[groupNode(a)][k], bank_[bankNode(a)][k]});
+  }
   void issue(Command cmd, const DramAddress& a, Cycle now);
 
   // Test-only hook: drops every row named `name` so that the protocol checker
