@@ -126,16 +126,16 @@ bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) co
 }
 
 // The bank's candidates: its oldest row hit (a column command) and its oldest
-// other request (ACT, or PRE unless the open row still has queued hits). A
-// younger request of the same kind can never go first (same timing, later
+// other request (ACT, or PRE, marked when the open row still has queued hits).
+// A younger request of the same kind can never go first (same timing, later
 // arrival).
 void ChannelController::collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready,
                                           Cycle& wake) {
   const BankLists& l = q.banks[bank];
-  auto add = [&](uint32_t slot, Command cmd) {
+  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
     const DramRequest& r = pool_[slot];
     const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
-    candidates_.push_back({slot, cmd, e <= now, r.seq});
+    candidates_.push_back({slot, cmd, e <= now, r.seq, closesHits});
     if (e > now) {
       wake = std::min(wake, e);
     } else {
@@ -144,14 +144,10 @@ void ChannelController::collectCandidates(const Queue& q, size_t bank, Cycle now
   };
   if (!l.hits.empty()) {
     const uint32_t slot = l.hits.front();
-    add(slot, pool_[slot].write ? Command::WR : Command::RD);
+    add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
   }
   if (!l.others.empty()) {
-    if (openRow_[bank] < 0) {
-      add(l.others.front(), Command::ACT);
-    } else if (l.hits.empty()) {
-      add(l.others.front(), Command::PRE);
-    }
+    add(l.others.front(), openRow_[bank] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
   }
 }
 

@@ -12,8 +12,9 @@ namespace specmamba::dram {
 struct Candidate {
   uint32_t slot = 0;  // the controller's handle of the request
   Command command = Command::ACT;
-  bool ready = false;  // every timing constraint allows it this cycle
-  uint64_t age = 0;    // arrival order: smaller is older (unique)
+  bool ready = false;       // every timing constraint allows it this cycle
+  uint64_t age = 0;         // arrival order: smaller is older (unique)
+  bool closesHits = false;  // a PRE of a row that younger queued requests still hit
 };
 
 // Picks the command to issue this cycle.

@@ -4,14 +4,15 @@
 namespace specmamba::dram {
 
 // First-ready, first-come-first-served (Rixner et al., ISCA 2000): the oldest
-// ready column command (a row hit), else the oldest ready command.
+// ready column command (a row hit), else the oldest ready command; a row with
+// queued hits is not closed for a conflicting request.
 class SchedulerFrFcfs final : public Scheduler {
  public:
   int pick(const std::vector<Candidate>& candidates) const override {
     int column = -1, any = -1;
     for (size_t i = 0; i < candidates.size(); ++i) {
       const Candidate& c = candidates[i];
-      if (!c.ready) continue;
+      if (!c.ready || c.closesHits) continue;
       if (isColumn(c.command) && (column < 0 || c.age < candidates[size_t(column)].age)) {
         column = int(i);
       }
