@@ -106,6 +106,15 @@ void DramModule::finishResponse() {
 }
 
 void DramModule::engine() {
+  try {
+    engineLoop();
+  } catch (...) {
+    error = std::current_exception();
+    sc_core::sc_stop();
+  }
+}
+
+void DramModule::engineLoop() {
   for (;;) {
     const Cycle now = toCycle(sc_core::sc_time_stamp());
     system_.advanceTo(now);
@@ -251,6 +260,9 @@ DramRunSummary runTrafficSystemC(const DramSpec& spec, const DramSystemOptions& 
                                  TrafficSource& source, uint64_t maxRequests,
                                  const std::string& workload) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  // Errors reach the caller as exceptions; SystemC's own info lines ("simulation
+  // stopped by user") would only clutter the report.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   DramModule memory("memory", spec, options, spec.org.burstBytes());
   TrafficInitiator initiator("initiator", memory, source, maxRequests);
   try {
@@ -258,6 +270,7 @@ DramRunSummary runTrafficSystemC(const DramSpec& spec, const DramSystemOptions& 
   } catch (const sc_core::sc_report& e) {
     throw Error(fmt::format("SystemC: {}", e.what()));
   }
+  if (memory.error) std::rethrow_exception(memory.error);
   if (initiator.error) std::rethrow_exception(initiator.error);
   DramRunSummary s;
   s.workload = workload;

@@ -13,6 +13,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <deque>
+#include <exception>
 #include <memory>
 #include <queue>
 #include <string>
@@ -46,6 +47,10 @@ class DramModule : public sc_core::sc_module {
   // Burst port: `beats` beats of beatBytes() from `address`; call from an SC_THREAD.
   BurstResult transfer(uint64_t address, uint32_t beats, bool write);
 
+  // An error raised in the engine (e.g. a ProtocolViolation): the engine stops
+  // the simulation (sc_stop) and leaves it here for the caller of sc_start.
+  std::exception_ptr error;
+
  private:
   struct Transaction {
     tlm::tlm_generic_payload* payload = nullptr;  // AT transactions only
@@ -63,6 +68,7 @@ class DramModule : public sc_core::sc_module {
   };
 
   void engine();
+  void engineLoop();
   Transaction* start(uint64_t address, uint64_t bytes, bool write, Cycle notBefore,
                      tlm::tlm_generic_payload* payload);
   void finishResponse();

@@ -52,6 +52,11 @@ TEST_CASE("cli: malformed trace lines are errors with the line number", "[memory
     CHECK(r.exitCode == 1);
     CHECK_THAT(r.err, Catch::Contains(c.expect));
   }
+  test::writeText(path, "0x0 READ 0\n0x40 READ\n");
+  const auto tlm = test::runCli("dram --memory ddr4-3200-x8 --systemc --trace " + path);
+  CHECK(tlm.exitCode == 1);
+  CHECK_THAT(tlm.err, Catch::Contains("bad.trace:2:"));
+  CHECK(tlm.out.empty());
   const auto missing = test::runCli("dram --memory ddr4-3200-x8 --trace " + dir.file("none"));
   CHECK(missing.exitCode == 1);
   CHECK_THAT(missing.err, Catch::Contains("cannot open"));

@@ -177,9 +177,8 @@ TEST_CASE("timing: back-pressure bounds the queues", "[memory][timing]") {
 
 TEST_CASE("timing: FR-FCFS beats strict FCFS on mixed-locality traffic", "[memory][timing]") {
   const DramSpec frfcfs = loadDramSpec("ddr4-3200-x8");
-  const DramSpec fcfs = test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
-    j["controller"]["scheduler"] = "fcfs";
-  });
+  const DramSpec fcfs = test::presetWith(
+      "ddr4-3200-x8", [](nlohmann::json& j) { j["controller"]["scheduler"] = "fcfs"; });
   // A stride of one row step plus one burst interleaves two rows of one bank:
   // FR-FCFS batches the hits, FCFS ping-pongs between the rows.
   const AddressMapper m(frfcfs.controller.mapping, frfcfs.org);

@@ -99,3 +99,15 @@ TEST_CASE("tlm: approximately-timed replay equals the core on HBM2", "[memory][s
   CHECK(summaryJson(spec, tlm).dump() == summaryJson(spec, core).dump());
   CHECK(tlm.commandsChecked > 30000);
 }
+
+TEST_CASE("tlm: a protocol violation stops the SystemC run with the constraint",
+          "[memory][systemc]") {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  const DramSpec spec = loadDramSpec("ddr4-3200-x8");
+  DramSystemOptions o;
+  o.checker = true;
+  o.disableConstraint = "tRCD";
+  PatternSource source(Pattern::Random, spec, 0, 1.0, 9);
+  CHECK_THROWS_WITH(runTrafficSystemC(spec, o, source, 2000, "random"),
+                    Catch::Contains("protocol violation") && Catch::Contains("tRCD"));
+}
