@@ -216,7 +216,9 @@ class TrafficInitiator : public sc_core::sc_module {
       while (sent_ < max_ && source_.next(r)) {
         const sc_time at = target_.cycleTime() * double(r.arrival);
         if (at > sc_core::sc_time_stamp()) wait(at - sc_core::sc_time_stamp());
-        auto* p = new tlm::tlm_generic_payload();
+        auto owned = std::make_unique<tlm::tlm_generic_payload>();
+        tlm::tlm_generic_payload* p = owned.get();
+        inFlight_.emplace(p, std::move(owned));
         p->set_address(r.address);
         p->set_command(r.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         p->set_data_ptr(buffer_.data());
@@ -240,7 +242,7 @@ class TrafficInitiator : public sc_core::sc_module {
       return tlm::TLM_ACCEPTED;
     }
     if (phase == tlm::BEGIN_RESP) {
-      delete &p;
+      inFlight_.erase(&p);
       return tlm::TLM_COMPLETED;
     }
     return tlm::TLM_ACCEPTED;
@@ -252,6 +254,9 @@ class TrafficInitiator : public sc_core::sc_module {
   uint64_t sent_ = 0;
   std::vector<unsigned char> buffer_;
   sc_core::sc_event endReq_;
+  // Payloads sent and not yet answered (owned here, so a stopped run leaks nothing).
+  std::unordered_map<tlm::tlm_generic_payload*, std::unique_ptr<tlm::tlm_generic_payload>>
+      inFlight_;
 };
 
 }  // namespace
