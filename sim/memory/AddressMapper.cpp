@@ -33,8 +33,8 @@ AddressMapper::AddressMapper(const std::string& order, const DramOrganization& o
   offsetBits_ = log2Exact(uint64_t(org.burstBytes()));
   if (offsetBits_ < 0)
     throw Error(fmt::format("burst of {} bytes is not a power of two", org.burstBytes()));
-  if (order.size() != 2 * FIELD_COUNT) {
-    throw Error(fmt::format("\"{}\" must name each of Ch Ra Bg Ba Ro Co exactly once", order));
+  if (order.empty() || order.size() % 2 != 0) {
+    throw Error(fmt::format("\"{}\" must be a sequence of the fields Ch Ra Bg Ba Ro Co", order));
   }
   std::vector<size_t> sequence;  // most significant first
   std::array<bool, FIELD_COUNT> seen{};
@@ -49,6 +49,12 @@ AddressMapper::AddressMapper(const std::string& order, const DramOrganization& o
     if (seen[f]) throw Error(fmt::format("\"{}\": field {} appears twice", order, token));
     seen[f] = true;
     sequence.push_back(f);
+  }
+  for (size_t f = 0; f < FIELD_COUNT; ++f) {
+    if (!seen[f] && bits_[f] > 0) {
+      throw Error(fmt::format("\"{}\" lacks field {} ({} bits in this organization)", order,
+                              NAMES[f], bits_[f]));
+    }
   }
   int shift = 0;
   for (auto it = sequence.rbegin(); it != sequence.rend(); ++it) {

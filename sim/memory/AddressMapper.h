@@ -2,7 +2,9 @@
 // Physical address -> (channel, rank, bank group, bank, row, column) from a
 // bit-order string read most significant field first: "RoBaCoBgCh" puts the
 // channel bits right above the burst offset, then bank group, column, bank,
-// row. Fields: Ch Ra Bg Ba Ro Co; each exactly once. The lowest
+// row. Fields: Ch Ra Bg Ba Ro Co, each at most once; a field may be left out
+// when the organization gives it a single value (e.g. Ra with one rank, so
+// "RoBaBgCoCh" works for single-rank presets). The lowest
 // log2(burst bytes) bits address bytes inside a burst. Addresses above the
 // capacity wrap (the high bits are ignored).
 #include <array>

@@ -56,7 +56,8 @@ TEST_CASE("config: invalid preset values name file and field", "[memory][config]
   fails([](J& j) { j["timing"].erase("tFAW"); }, "/timing", "tFAW");
   fails([](J& j) { j["organization"]["banks_per_group"] = 3; }, "/organization/banks_per_group",
         "power of two");
-  fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgCh"; }, "/controller/mapping", "Ra");
+  fails([](J& j) { j["controller"]["mapping"] = "RoBaCoRaCh"; }, "/controller/mapping", "Bg");
+  fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgChCh"; }, "/controller/mapping", "twice");
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgRaXx"; }, "/controller/mapping", "Xx");
   fails([](J& j) { j["controller"]["scheduler"] = "lifo"; }, "/controller/scheduler", "fr-fcfs");
   fails([](J& j) { j["controller"]["write_low_watermark"] = 30; },
@@ -100,7 +101,10 @@ TEST_CASE("config: address mapping follows the bit-order string", "[memory][conf
   CHECK(m.decode(32 * 32).bankGroup == 1);
   CHECK(m.decode(32 * 32 * 4).column == 4);  // next burst of the row (BL4)
   const DramAddress d = m.decode(0x12345678);
-  CHECK(m.encode(d) == 0x12345660);  // burst-aligned round trip
+  CHECK(m.encode(d) == 0x12345660);                       // burst-aligned round trip
+  const AddressMapper issueExample("RoBaBgCoCh", s.org);  // Ra has one value: may be omitted
+  CHECK(issueExample.decode(32).channel == 1);
+  CHECK(issueExample.decode(32 * 32).column == 4);
   const AddressMapper other("ChRaBgBaRoCo", s.org);
   CHECK(other.decode(32).column == 4);
   CHECK(other.decode(32).channel == 0);
