@@ -43,9 +43,16 @@ int runDram(const DramOptions& o) {
   std::string workload;
   uint64_t limit = o.requests;
   if (!o.trace.empty()) {
-    source = std::make_unique<dram::TraceFileSource>(o.trace);
     workload = fmt::format("trace {}", o.trace);
     if (limit == 0) limit = UINT64_MAX;
+    if (o.systemc) {
+      // Validate the whole trace first: errors then surface here, not inside a
+      // SystemC thread (whose own stack confuses AddressSanitizer).
+      dram::TraceFileSource check(o.trace);
+      dram::TrafficRequest r;
+      for (uint64_t n = 0; n < limit && check.next(r);) ++n;
+    }
+    source = std::make_unique<dram::TraceFileSource>(o.trace);
   } else {
     const dram::Pattern p = dram::parsePattern(o.pattern);
     const uint64_t stride = o.stride != 0 ? o.stride : uint64_t(spec.org.rowBytes());
