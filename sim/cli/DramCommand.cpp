@@ -8,6 +8,8 @@
 
 #include "models/common/AtomicFile.h"
 #include "models/common/Error.h"
+#include "models/common/JsonReader.h"
+#include "models/config/EmbeddedConfigs.h"
 #include "sim/cli/Commands.h"
 #include "sim/memory/DramModule.h"
 #include "sim/memory/DramRun.h"
@@ -30,7 +32,27 @@ struct DramOptions {
   bool check = false;
   bool systemc = false;
   std::string out;
+  // Controller overrides (validated like the preset's own values).
+  std::string mapping, scheduler, pagePolicy, refreshPolicy;
 };
+
+// The preset with the command-line controller overrides applied.
+dram::DramSpec loadSpec(const DramOptions& o) {
+  const LocatedConfig located = locateConfig("memory", o.memory);
+  nlohmann::json doc = parseJsonText(located.text, located.origin);
+  bool edited = false;
+  auto set = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    doc["controller"][key] = value;
+    edited = true;
+  };
+  set("mapping", o.mapping);
+  set("scheduler", o.scheduler);
+  set("page_policy", o.pagePolicy);
+  set("refresh_policy", o.refreshPolicy);
+  return dram::parseDramSpec(
+      doc, edited ? located.origin + " (with command-line overrides)" : located.origin);
+}
 
 int runDram(const DramOptions& o) {
   if (o.trace.empty() == o.pattern.empty())
@@ -38,7 +60,7 @@ int runDram(const DramOptions& o) {
   if (!o.pattern.empty() && o.pattern != "strided" && o.stride != 0) {
     throw Error("dram: --stride only applies to --pattern strided");
   }
-  const dram::DramSpec spec = dram::loadDramSpec(o.memory);
+  const dram::DramSpec spec = loadSpec(o);
   std::unique_ptr<dram::TrafficSource> source;
   std::string workload;
   uint64_t limit = o.requests;
@@ -107,6 +129,12 @@ void addDramCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--systemc", o->systemc,
                 "Drive the model through its SystemC TLM-2.0 target (same results)");
   cmd->add_option("--out", o->out, "Also write the report to this file");
+  cmd->add_option("--mapping", o->mapping, "Override the address mapping, e.g. RoBaBgCoCh");
+  cmd->add_option("--scheduler", o->scheduler, "Override the scheduler (fr-fcfs, fcfs)");
+  cmd->add_option("--page-policy", o->pagePolicy,
+                  "Override the page policy (open, closed, closed-adaptive)");
+  cmd->add_option("--refresh-policy", o->refreshPolicy,
+                  "Override the refresh policy (all-bank, per-bank, none)");
   cmd->callback([&action, o]() { action = [o]() { return runDram(*o); }; });
 }
 

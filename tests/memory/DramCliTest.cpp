@@ -124,3 +124,24 @@ TEST_CASE("cli: the SystemC TLM path reports exactly what the core reports",
   const auto tlm = test::runCli("dram --memory ddr4-3200-x8 --trace " + d3 + " --json --systemc");
   CHECK(core.out == tlm.out);
 }
+
+TEST_CASE("cli: controller overrides are validated like the preset", "[memory][cli]") {
+  const auto pb = test::runCli(
+      "dram --memory hbm2-u280 --pattern stream --requests 50000 --refresh-policy per-bank --json");
+  REQUIRE(pb.exitCode == 0);
+  const auto j = nlohmann::json::parse(pb.out);
+  CHECK(j["commands"]["REFpb"].get<int64_t>() > 0);
+  CHECK(j["commands"]["REFab"].get<int64_t>() == 0);
+  const auto bad = test::runCli("dram --memory hbm2-u280 --pattern stream --scheduler lifo");
+  CHECK(bad.exitCode == 1);
+  CHECK_THAT(bad.err, Catch::Contains("command-line overrides") &&
+                          Catch::Contains("/controller/scheduler") && Catch::Contains("fr-fcfs"));
+  const auto map = test::runCli("dram --memory ddr4-3200-x8 --pattern stream --mapping RoBaCh");
+  CHECK(map.exitCode == 1);
+  CHECK_THAT(map.err, Catch::Contains("/controller/mapping") && Catch::Contains("lacks field"));
+  const auto ddr = test::runCli(
+      "dram --memory ddr4-3200-x8 --pattern stream --requests 20000 "
+      "--refresh-policy per-bank");
+  CHECK(ddr.exitCode == 1);  // DDR4 presets have no per-bank refresh timings
+  CHECK_THAT(ddr.err, Catch::Contains("tRFCpb"));
+}
