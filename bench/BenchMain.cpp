@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   specmamba::bench::Runner runner;
   specmamba::bench::addFp32DecodeBench(app, runner);
   specmamba::bench::addIntDecodeBench(app, runner);
+  specmamba::bench::addDramBench(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

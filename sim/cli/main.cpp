@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   specmamba::cli::addGenerateCommand(app, action);
   specmamba::cli::addQuantReportCommand(app, action);
   specmamba::cli::addExportVectorsCommand(app, action);
+  specmamba::cli::addDramCommand(app, action);
 
   // CLI11 would only say "A subcommand is required" for a mistyped one.
   if (argc > 1 && argv[1][0] != '-') {

@@ -6,6 +6,7 @@
 
 #include "models/common/JsonReader.h"
 #include "models/config/EmbeddedConfigs.h"
+#include "sim/memory/DramSpec.h"
 
 namespace specmamba {
 
@@ -25,6 +26,7 @@ PlatformConfig parsePlatformConfig(const nlohmann::json& doc, const std::string&
     p.memory.channelWidthBits = int(m.integer("channel_width_bits", 8, 1024));
     p.memory.dataRateMtps = int(m.integer("data_rate_mtps", 100, 20000));
     p.memory.peakBandwidthGBs = m.number("peak_bandwidth_gbs", 0.1, 10000);
+    p.memory.preset = m.string("preset");
     m.finish();
     const double computed =
         p.memory.channels * p.memory.channelWidthBits / 8.0 * p.memory.dataRateMtps / 1000.0;
@@ -34,6 +36,28 @@ PlatformConfig parsePlatformConfig(const nlohmann::json& doc, const std::string&
                             "= {:.1f} GB/s, got {}",
                             computed, p.memory.peakBandwidthGBs));
     }
+    // The summary must describe the timing preset it names.
+    dram::DramSpec spec;
+    try {
+      spec = dram::loadDramSpec(p.memory.preset);
+    } catch (const Error& e) {
+      m.required("preset").fail(e.what());
+    }
+    const auto& g = spec.org;
+    const auto mismatch = [&](const char* key, const std::string& ours, const std::string& theirs) {
+      if (ours != theirs) {
+        m.required(key).fail(fmt::format("is {} but memory preset \"{}\" ({}) has {}", ours,
+                                         p.memory.preset, spec.origin, theirs));
+      }
+    };
+    const std::string standard = spec.standard == "DDR4" || spec.standard == "LPDDR4"
+                                     ? fmt::format("{}-{}", spec.standard, spec.dataRateMtps)
+                                     : spec.standard;
+    mismatch("standard", p.memory.standard, standard);
+    mismatch("channels", std::to_string(p.memory.channels), std::to_string(g.channels));
+    mismatch("channel_width_bits", std::to_string(p.memory.channelWidthBits),
+             std::to_string(g.channelWidthBits));
+    mismatch("data_rate_mtps", std::to_string(p.memory.dataRateMtps), std::to_string(spec.dataRateMtps));
   }
   p.axiPorts = int(o.integer("axi_ports", 1, 128));
   p.axiWidthBits = int(o.integer("axi_width_bits", 32, 1024));

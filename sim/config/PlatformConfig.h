@@ -12,6 +12,7 @@ struct MemorySummary {
   int channelWidthBits = 0;
   int dataRateMtps = 0;  // transfers per second per pin, in millions
   double peakBandwidthGBs = 0;
+  std::string preset;  // DRAM timing preset (configs/memory/<preset>.json)
 };
 
 struct PlatformConfig {

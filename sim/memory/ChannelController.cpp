@@ -1,0 +1,242 @@
+#include "sim/memory/ChannelController.h"
+
+#include <algorithm>
+
+#include "sim/memory/PolicyRegistry.h"
+
+namespace specmamba::dram {
+
+ChannelController::ChannelController(const DramSpec& spec, int channel,
+                                     const std::vector<TimingConstraint>& table,
+                                     std::vector<Completion>* completions)
+    : org_(spec.org),
+      t_(spec.timing),
+      cfg_(spec.controller),
+      channel_(channel),
+      timing_(spec.org, table),
+      scheduler_(makeScheduler(cfg_.scheduler)),
+      page_(makePagePolicy(cfg_.pagePolicy)),
+      refresh_(makeRefreshPolicy(cfg_.refreshPolicy, spec)),
+      completions_(completions),
+      openRow_(size_t(org_.ranks * org_.banksPerRank()), -1),
+      openBanks_(size_t(org_.ranks), 0),
+      activeSince_(size_t(org_.ranks), 0) {
+  stats_.activeCycles.assign(size_t(org_.ranks), 0);
+  reads_.banks.resize(openRow_.size());
+  writes_.banks.resize(openRow_.size());
+  pool_.reserve(size_t(cfg_.readQueue + cfg_.writeQueue));
+}
+
+void ChannelController::enqueue(DramRequest r) {
+  r.bank = uint32_t(flatBank(r.addr));
+  r.seq = nextSeq_++;
+  uint32_t slot = 0;
+  if (free_.empty()) {
+    slot = uint32_t(pool_.size());
+    pool_.push_back(r);
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+    pool_[slot] = r;
+  }
+  Queue& q = r.write ? writes_ : reads_;
+  BankLists& l = q.banks[r.bank];
+  (openRow_[r.bank] == r.addr.row ? l.hits : l.others).push_back(slot);
+  ++q.size;
+}
+
+void ChannelController::repartition(Queue& q, size_t bank) {
+  BankLists& l = q.banks[bank];
+  if (l.hits.empty() && l.others.empty()) return;
+  scratch_.clear();
+  std::merge(l.hits.begin(), l.hits.end(), l.others.begin(), l.others.end(),
+             std::back_inserter(scratch_),
+             [&](uint32_t a, uint32_t b) { return pool_[a].seq < pool_[b].seq; });
+  l.hits.clear();
+  l.others.clear();
+  const int64_t open = openRow_[bank];
+  for (uint32_t slot : scratch_) (pool_[slot].addr.row == open ? l.hits : l.others).push_back(slot);
+}
+
+void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, Cycle now) {
+  const size_t r = size_t(a.rank);
+  const bool wasOpen = openRow_[bank] >= 0;
+  openRow_[bank] = row;
+  if (!wasOpen && row >= 0 && openBanks_[r]++ == 0) activeSince_[r] = now;
+  if (wasOpen && row < 0) {
+    ++stats_.rowsClosed;
+    if (--openBanks_[r] == 0) stats_.activeCycles[r] += now - activeSince_[r];
+  }
+  repartition(reads_, bank);
+  repartition(writes_, bank);
+}
+
+void ChannelController::issue(Command cmd, const DramAddress& a, Cycle now) {
+  if (checker_) checker_->onCommand(cmd, a, now);
+  if (observer_) observer_(cmd, a, now);
+  timing_.issue(cmd, a, now);
+  ++stats_.commands[index(cmd)];
+  if (cmd == Command::PREA) {
+    const size_t base = size_t(a.rank * org_.banksPerRank());
+    for (size_t b = base; b < base + size_t(org_.banksPerRank()); ++b) setOpen(a, b, -1, now);
+  } else if (cmd == Command::ACT) {
+    setOpen(a, flatBank(a), a.row, now);
+  } else if (cmd == Command::PRE || isAutoPrecharge(cmd)) {
+    setOpen(a, flatBank(a), -1, now);
+  }
+}
+
+// Handles a due refresh: closes the rank (PREA) or bank (PRE), then REFab/REFpb.
+// Returns true when it issued a command. `blocked` names what requests must not touch.
+bool ChannelController::refreshStep(Cycle now, Cycle& wake, RefreshTarget& blocked) {
+  blocked = refresh_->target();
+  DramAddress a;
+  a.channel = channel_;
+  a.rank = blocked.rank;
+  Command cmd = Command::REFab;
+  if (blocked.bank < 0) {
+    if (openBanks_[size_t(a.rank)] > 0) cmd = Command::PREA;
+  } else {
+    a.bankGroup = blocked.bank / org_.banksPerGroup;
+    a.bank = blocked.bank % org_.banksPerGroup;
+    const int64_t open = openRow_[flatBank(a)];
+    cmd = open >= 0 ? Command::PRE : Command::REFpb;
+    a.row = std::max<int64_t>(open, 0);
+  }
+  const Cycle e = timing_.earliest(cmd, a);
+  if (e <= now) {
+    issue(cmd, a, now);
+    if (cmd == Command::REFab || cmd == Command::REFpb) refresh_->refreshed();
+    return true;
+  }
+  wake = std::min(wake, e);
+  return false;
+}
+
+Command ChannelController::nextCommand(const DramRequest& r, size_t bank) const {
+  const int64_t open = openRow_[bank];
+  return open == r.addr.row ? (r.write ? Command::WR : Command::RD)
+         : open < 0         ? Command::ACT
+                            : Command::PRE;
+}
+
+bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) const {
+  const size_t perRank = size_t(org_.banksPerRank());
+  return bank / perRank == size_t(t.rank) && (t.bank < 0 || size_t(t.bank) == bank % perRank);
+}
+
+// The bank's candidates: its oldest row hit (a column command) and its oldest
+// other request (ACT, or PRE, marked when the open row still has queued hits).
+// A younger request of the same kind can never go first (same timing, later
+// arrival).
+void ChannelController::collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready,
+                                          Cycle& wake) {
+  const BankLists& l = q.banks[bank];
+  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
+    const DramRequest& r = pool_[slot];
+    const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
+    candidates_.push_back({slot, cmd, e <= now, r.seq, closesHits});
+    if (e > now) {
+      wake = std::min(wake, e);
+    } else {
+      ++ready;
+    }
+  };
+  if (!l.hits.empty()) {
+    const uint32_t slot = l.hits.front();
+    add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
+  }
+  if (!l.others.empty()) {
+    add(l.others.front(), openRow_[bank] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
+  }
+}
+
+Cycle ChannelController::step(Cycle now) {
+  ++stats_.steps;
+  Cycle wake = NEVER;
+  bool refreshing = false;
+  RefreshTarget blocked;
+  if (refresh_->nextDue() <= now) {
+    if (refreshStep(now, wake, blocked)) return now + 1;
+    refreshing = true;
+  }
+  // Write drain between the watermarks; writes also go when no read waits.
+  if (draining_ && writes_.size <= size_t(cfg_.writeLowWatermark)) draining_ = false;
+  if (!draining_ && writes_.size >= size_t(cfg_.writeHighWatermark)) draining_ = true;
+  Queue& q = (draining_ || reads_.size == 0) ? writes_ : reads_;
+  Queue& other = &q == &writes_ ? reads_ : writes_;
+
+  candidates_.clear();
+  int ready = 0;
+  for (size_t b = 0; b < q.banks.size(); ++b) {
+    if (q.banks[b].hits.empty() && q.banks[b].others.empty()) continue;
+    if (refreshing && blockedByRefresh(blocked, b)) continue;
+    collectCandidates(q, b, now, ready, wake);
+  }
+  const int pick = scheduler_->pick(candidates_);
+  if (!refreshing) wake = std::min(wake, refresh_->nextDue());
+  if (pick < 0) return std::max(wake, now + 1);
+
+  const Candidate c = candidates_[size_t(pick)];
+  const uint32_t slot = c.slot;
+  DramRequest& r = pool_[slot];
+  const size_t bank = r.bank;
+  const DramAddress addr = r.addr;
+  Command cmd = c.command;
+  if (!r.classified) {
+    r.classified = true;
+    (cmd == Command::ACT   ? stats_.rowMisses
+     : cmd == Command::PRE ? stats_.rowConflicts
+                           : stats_.rowHits)++;
+  }
+  if (isColumn(cmd)) {
+    std::vector<uint32_t>& hits = q.banks[bank].hits;  // `slot` is its front
+    if (page_->autoPrecharge(int(hits.size()) - 1)) cmd = r.write ? Command::WRA : Command::RDA;
+    hits.erase(hits.begin());  // the request leaves the queue
+    --q.size;
+    free_.push_back(slot);
+  }
+  issue(cmd, addr, now);
+  // Skip idle cycles: issuing only pushes timing forward, so the earliest
+  // cycles computed above stay lower bounds. Candidates that were ready are
+  // re-evaluated against the new timing; the bank just used changes its
+  // candidates and is re-evaluated below.
+  if (ready > 1) {
+    for (size_t k = 0; k < candidates_.size(); ++k) {
+      const Candidate& o = candidates_[k];
+      if (int(k) == pick || !o.ready || pool_[o.slot].bank == bank) continue;
+      wake = std::min(wake, timing_.earliest(o.command, pool_[o.slot].addr));
+    }
+  }
+  if (isColumn(cmd)) {
+    const Cycle done = now + (r.write ? t_.CWL : t_.CL) + org_.burstCycles();
+    (r.write ? stats_.writeLatency : stats_.readLatency).add(done - r.arrival);
+    ++(r.write ? stats_.writes : stats_.reads);
+    stats_.firstArrival = std::min(stats_.firstArrival, r.arrival);
+    stats_.lastCompletion = std::max(stats_.lastCompletion, done);
+    if (completions_) completions_->push_back({r.id, r.write, r.arrival, done});
+    // The queue choice (drain mode) may change: decide afresh next cycle.
+    if (other.size > 0) return now + 1;
+  }
+  if (!(refreshing && blockedByRefresh(blocked, bank))) {
+    const BankLists& l = q.banks[bank];
+    for (const std::vector<uint32_t>* list : {&l.hits, &l.others}) {
+      if (list->empty()) continue;
+      const DramRequest& o = pool_[list->front()];
+      wake = std::min(wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), o.addr)));
+    }
+  }
+  return std::max(wake, now + 1);
+}
+
+void ChannelController::finish(Cycle end) {
+  for (size_t r = 0; r < openBanks_.size(); ++r) {
+    if (openBanks_[r] > 0 && end > activeSince_[r]) {
+      stats_.activeCycles[r] += end - activeSince_[r];
+      activeSince_[r] = end;
+    }
+  }
+  stats_.accountedUntil = std::max(stats_.accountedUntil, end);
+}
+
+}  // namespace specmamba::dram
