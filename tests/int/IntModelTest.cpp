@@ -159,7 +159,8 @@ TEST_CASE("an integer layer throws on overflow instead of wrapping", "[int][mode
   REQUIRE_THROWS_AS(m.decode(q.config.vocabSize, s, nullptr), Error);  // token out of range
 }
 
-TEST_CASE("rotated weights with an online Hadamard cannot be saved as a checkpoint", "[int][rotation]") {
+TEST_CASE("rotated weights with an online Hadamard cannot be saved as a checkpoint",
+          "[int][rotation]") {
   const Mamba2Weights r = foldRotations(synth("tiny-64"), RotationMode::Online);
   test::TempDir dir;
   REQUIRE_THROWS_AS(saveCheckpoint(dir.file("x.safetensors"), r, DType::F32), CheckpointError);

@@ -178,16 +178,16 @@ TEST_CASE("LUT nonlinearities track the real functions", "[int][lut]") {
 
 TEST_CASE("RMSNorm LUT factor error stays within its documented bounds", "[int][rmsnorm]") {
   for (int n : {64, 768, 2560}) {
-    for (int inFrac : {10, 14}) {
+    for (int inFrac : {10, 12}) {
       CAPTURE(n, inFrac);
       const RmsLut L = makeRmsLut(n, 1e-5, inFrac);
       REQUIRE(L.alpha[0] == 0);
       for (int i = 1; i < kRmsSubTables; ++i) REQUIRE(L.alpha[i] > L.alpha[i - 1]);
       // Table resolution: 0.4% (half a bin of a 3-octave sub-table); r's own
       // integer resolution adds 1/r, r = 2^(22 - inFrac) / rms (docs/arithmetic.md).
-      const double hi = inFrac == 10 ? 16.0 : 2.0;
+      const double hi = inFrac == 10 ? 16.0 : 4.0;
       CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, hi) < 0.008);
-      CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, 64) < (inFrac == 10 ? 0.01 : 0.15));
+      CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, 64) < (inFrac == 10 ? 0.01 : 0.035));
     }
   }
   // y = x / rms * w in Q10.
