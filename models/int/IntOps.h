@@ -9,8 +9,8 @@
 // elements. Shifts are arithmetic; >> truncates toward -infinity.
 //
 // Overflow of a declared width throws specmamba::Error ("never silent"). The
-// checks are compiled into every build type (a compare per 8 MACs in the
-// linear layers), so debug and release builds behave identically.
+// checks are compiled into every build type (a compare per 128-input group
+// in the linear layers), so debug and release builds behave identically.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
