@@ -27,11 +27,11 @@ struct IntLayerWeights {
   intops::IntLinear inProj;         // [in_proj_out, d_model], output Q10
   intops::IntConv conv;             // taps Q10, bias Q20
   std::vector<int32_t> dtBias;      // [heads] Q10
-  std::vector<int16_t> aQ;          // [heads] A = -exp(A_log), Q8, int16
+  std::vector<int16_t> aQ;          // [heads] A = -exp(A_log), Q10, int16
   std::vector<uint8_t> aS;          // [heads / 8] 3-bit exponents
-  std::vector<int8_t> dQ;           // [heads] D, Q12, int8
+  std::vector<int8_t> dQ;           // [heads] D, Q10, int8
   std::vector<uint8_t> dS;          // [heads / 8]
-  intops::RmsLut gatedNorm;         // gated-norm table (input Q14)
+  intops::RmsLut gatedNorm;         // gated-norm table (input Q12)
   std::vector<int16_t> gatedNormW;  // [d_inner] int13, Q8
   intops::IntLinear outProj;        // [d_model, d_inner], output Q10 (pre-rotated when online)
 };

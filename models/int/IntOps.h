@@ -9,8 +9,8 @@
 // elements. Shifts are arithmetic; >> truncates toward -infinity.
 //
 // Overflow of a declared width throws specmamba::Error ("never silent"). The
-// checks are compiled into every build type (a compare per 8 MACs in the
-// linear layers), so debug and release builds behave identically.
+// checks are compiled into every build type (a compare per 128-input group
+// in the linear layers), so debug and release builds behave identically.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -149,27 +149,27 @@ void rmsnorm(const RmsLut& L, const int32_t* x, const int16_t* w, int n, int32_t
 
 // --- PoT SSM step (SPEC §3) -----------------------------------------------------
 // Element operators: operands are (q, s) pairs; results int32 (checked).
-// dtA = ((dt * A) << (dt_s + A_s)) >> 10            (Q12 * Q8 -> Q10, exp input)
+// dtA = ((dt * A) << (dt_s + A_s)) >> 10            (Q10 * Q10 -> Q10, exp input)
 inline int32_t ssmDtA(int8_t dt, int dts, int16_t a, int as) {
   return fit32(shl(int64_t(dt) * a, dts + as) >> 10, "dt*A");
 }
-// dB = (dt * B) << (dt_s + B_s)                       (Q12 * Q10 -> Q22)
+// dB = (dt * B) << (dt_s + B_s)                       (Q10 * Q10 -> Q20)
 inline int32_t ssmDb(int8_t dt, int dts, int8_t b, int bs) {
   return fit32(shl(int64_t(dt) * b, dts + bs), "dt*B");
 }
-// dBx = ((dB * x) << (dB_s + x_s)) >> 11              (Q22 * Q10 -> Q21)
+// dBx = ((dB * x) << (dB_s + x_s)) >> 11              (Q20 * Q10 -> Q19)
 inline int32_t ssmDbx(int8_t db, int dbs, int8_t x, int xs) {
   return fit32(shl(int64_t(db) * x, dbs + xs) >> 11, "dB*x");
 }
-// xD = ((x * D) << (x_s + D_s)) >> 8                  (Q10 * Q12 -> Q14)
+// xD = ((x * D) << (x_s + D_s)) >> 8                  (Q10 * Q10 -> Q12)
 inline int32_t ssmXd(int8_t x, int xs, int8_t d, int ds) {
   return fit32(shl(int64_t(x) * d, xs + ds) >> 8, "x*D");
 }
-// dAh = ((dA * h) << (dA_s + h_s)) >> 6               (Q6 * Q21 -> Q21)
+// dAh = ((dA * h) << (dA_s + h_s)) >> 6               (Q6 * Q19 -> Q19)
 inline int32_t ssmDah(int8_t da, int das, int8_t h, int hs) {
   return fit32(shl(int64_t(da) * h, das + hs) >> 6, "dA*h");
 }
-// yz = ((y * SiLU(z)) << (y_s + z_s)) >> 10           (Q14 * Q10 -> Q14)
+// yz = ((y * SiLU(z)) << (y_s + z_s)) >> 10           (Q12 * Q10 -> Q12)
 inline int32_t gateYz(int8_t y, int ys, int8_t z, int zs) {
   return fit32(shl(int64_t(y) * z, ys + zs) >> 10, "y*z");
 }
@@ -178,9 +178,9 @@ struct SsmParams {
   int nHeads = 0;
   int headdim = 0;              // P
   int dState = 0;               // N
-  const int16_t* aQ = nullptr;  // [heads] A (negative), Q8
+  const int16_t* aQ = nullptr;  // [heads] A (negative), Q10
   const uint8_t* aS = nullptr;  // [heads / 8], 3 bits
-  const int8_t* dQ = nullptr;   // [heads] D, Q12
+  const int8_t* dQ = nullptr;   // [heads] D, Q10
   const uint8_t* dS = nullptr;  // [heads / 8]
   const Lut* exp = nullptr;     // exp LUT, Q10 -> Q6
 };
@@ -202,7 +202,7 @@ struct SsmTrace {
   std::vector<int32_t> xD;    // [d_inner]
 };
 // One token: x [d_inner], B/C [N], dt [heads] (each PoT, 8-bit) -> y [d_inner]
-// (Q14, int32) and the updated state.
+// (Q12, int32) and the updated state.
 void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const PotVector& C,
              const PotVector& dt, SsmState& st, int32_t* y, SsmTrace* trace = nullptr);
 

@@ -11,15 +11,19 @@
 namespace specmamba::intops {
 
 // Output formats of the nonlinearities [ours] (input is always Q10):
-constexpr int kSiluOutFrac = 10;      // x, B, C, SiLU(z): Q10
-constexpr int kSoftplusOutFrac = 12;  // dt: Q12
-constexpr int kExpOutFrac = 6;        // dA: Q6 (dA = 1 is exactly 64)
-constexpr int kAFrac = 8;             // A: Q8 (so dt*A >> 10 is Q10)
-constexpr int kDFrac = 12;            // D: Q12 (so x*D >> 8 is Q14)
-constexpr int kYFrac = 14;            // y, yz, gated-norm input: Q14
-constexpr int kConvWeightFrac = 10;   // conv taps: Q10 (x * w >> 10 stays Q10)
-constexpr int kConvBiasFrac = 20;     // conv bias: Q20 (added before >> 10)
-constexpr int kNormWeightFrac = 8;    // RMSNorm weights: Q8 (the >> 8)
+constexpr int kSiluOutFrac = 10;  // x, B, C, SiLU(z): Q10
+// dt's format is the one free choice of the SSM chain; SPEC's shifts fix the
+// others from it (docs/arithmetic.md section 2): A = 20 - dt, D = dt,
+// h = dt + 9, y = dt + 2.
+constexpr int kDtFrac = 10;
+constexpr int kSoftplusOutFrac = kDtFrac;  // dt
+constexpr int kAFrac = 20 - kDtFrac;       // A (so dt*A >> 10 is Q10)
+constexpr int kDFrac = kDtFrac;            // D (so x*D >> 8 is Q(dt + 2))
+constexpr int kYFrac = kDtFrac + 2;        // y, yz, gated-norm input
+constexpr int kExpOutFrac = 6;             // dA: Q6 (dA = 1 is exactly 64), forced by dAh >> 6
+constexpr int kConvWeightFrac = 10;        // conv taps: Q10 (x * w >> 10 stays Q10)
+constexpr int kConvBiasFrac = 20;          // conv bias: Q20 (added before >> 10)
+constexpr int kNormWeightFrac = 8;         // RMSNorm weights: Q8 (the >> 8)
 
 // T[i] = f(bin midpoint) * 2^outFrac / 2^Ts[segment], Ts the smallest shift
 // that keeps every entry of the 128-bin segment in int16.

@@ -33,12 +33,12 @@ struct IntLayerTrace {
   intops::PotVector convIn;            // xBC quantized, 8-bit
   std::vector<int32_t> convOut;        // Q10
   intops::PotVector xbc;               // SiLU(conv) quantized: x | B | C
-  std::vector<int32_t> dt;             // softplus(dt_raw + bias), Q12
+  std::vector<int32_t> dt;             // softplus(dt_raw + bias), Q10
   intops::PotVector dtq;
   intops::SsmTrace ssm;
-  std::vector<int32_t> y;        // Q14
+  std::vector<int32_t> y;        // Q12
   intops::PotVector yq, zq;      // y and SiLU(z), 8-bit
-  std::vector<int32_t> yz;       // Q14
+  std::vector<int32_t> yz;       // Q12
   std::vector<int32_t> gated;    // gated-norm output, Q(outProjInFrac)
   std::vector<int32_t> rotated;  // after the HTU (== gated when off)
   intops::PotVector outIn;       // out_proj input (4/8-bit)

@@ -81,6 +81,11 @@ Mamba2Weights loadCheckpoint(const std::string& path, const ModelConfig& config)
 }
 
 void saveCheckpoint(const std::string& path, const Mamba2Weights& weights, DType dtype) {
+  if (weights.onlineHadamard) {
+    // The HF layout has no place for "out_proj expects a rotated input".
+    throw CheckpointError(fmt::format("{}: weights with an online Hadamard (out_proj pre-rotated) "
+                                      "cannot be saved as a Hugging Face checkpoint", path));
+  }
   SafetensorsWriter out;
   out.setMetadata("format", "pt");
   out.setMetadata("specmamba_model", weights.config.name);

@@ -14,7 +14,8 @@ namespace specmamba {
 // used only if present and different from the embedding (untied).
 Mamba2Weights loadCheckpoint(const std::string& path, const ModelConfig& config);
 
-// Writes all tensors in `dtype` (lm_head.weight only when untied).
+// Writes all tensors in `dtype` (lm_head.weight only when untied). Weights
+// whose out_proj expects an online rotation (onlineHadamard) are refused.
 void saveCheckpoint(const std::string& path, const Mamba2Weights& weights, DType dtype);
 
 }  // namespace specmamba

@@ -13,8 +13,10 @@
 #include "models/int/OfflineQuantizer.h"
 #include "models/int/QuantAnalysis.h"
 #include "models/rotation/RotationFolding.h"
+#include "models/weights/Checkpoint.h"
 #include "models/weights/SyntheticWeights.h"
 #include "tests/common/ModelTestSupport.h"
+#include "tests/common/TestSupport.h"
 
 using namespace specmamba;
 using specmamba::test::promptOf;
@@ -155,4 +157,14 @@ TEST_CASE("an integer layer throws on overflow instead of wrapping", "[int][mode
   std::vector<int32_t> r(size_t(q.config.dModel), INT32_MAX);
   REQUIRE_THROWS_AS(m.layerDecode(0, r.data(), s.layers[0]), Error);
   REQUIRE_THROWS_AS(m.decode(q.config.vocabSize, s, nullptr), Error);  // token out of range
+}
+
+TEST_CASE("rotated weights with an online Hadamard cannot be saved as a checkpoint",
+          "[int][rotation]") {
+  const Mamba2Weights r = foldRotations(synth("tiny-64"), RotationMode::Online);
+  test::TempDir dir;
+  REQUIRE_THROWS_AS(saveCheckpoint(dir.file("x.safetensors"), r, DType::F32), CheckpointError);
+  // The release variant (no online rotation) is a plain checkpoint.
+  const Mamba2Weights o = foldRotations(synth("tiny-64"), RotationMode::OfflineOnly);
+  REQUIRE_NOTHROW(saveCheckpoint(dir.file("y.safetensors"), o, DType::F32));
 }

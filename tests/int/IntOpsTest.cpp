@@ -178,16 +178,16 @@ TEST_CASE("LUT nonlinearities track the real functions", "[int][lut]") {
 
 TEST_CASE("RMSNorm LUT factor error stays within its documented bounds", "[int][rmsnorm]") {
   for (int n : {64, 768, 2560}) {
-    for (int inFrac : {10, 14}) {
+    for (int inFrac : {10, 12}) {
       CAPTURE(n, inFrac);
       const RmsLut L = makeRmsLut(n, 1e-5, inFrac);
       REQUIRE(L.alpha[0] == 0);
       for (int i = 1; i < kRmsSubTables; ++i) REQUIRE(L.alpha[i] > L.alpha[i - 1]);
       // Table resolution: 0.4% (half a bin of a 3-octave sub-table); r's own
       // integer resolution adds 1/r, r = 2^(22 - inFrac) / rms (docs/arithmetic.md).
-      const double hi = inFrac == 10 ? 16.0 : 2.0;
+      const double hi = inFrac == 10 ? 16.0 : 4.0;
       CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, hi) < 0.008);
-      CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, 64) < (inFrac == 10 ? 0.01 : 0.15));
+      CHECK(measureRmsLutError(L, n, 1e-5, 1.0 / 16, 64) < (inFrac == 10 ? 0.01 : 0.035));
     }
   }
   // y = x / rms * w in Q10.
@@ -334,4 +334,68 @@ TEST_CASE("linear equals SPEC's literal accumulation on both evaluation paths", 
       }
     }
   }
+}
+
+TEST_CASE("PoT SSM step tracks the real recurrence", "[int][ssm]") {
+  // 8 heads, P = 16, N = 16; inputs as the model feeds them (PoT 8-bit).
+  const int H = 8, P = 16, N = 16, D = H * P;
+  Rng rng(21);
+  std::vector<int16_t> aQ(static_cast<size_t>(H));
+  std::vector<int8_t> dQ(static_cast<size_t>(H));
+  std::vector<double> A(static_cast<size_t>(H)), Dv(static_cast<size_t>(H));
+  for (int h = 0; h < H; ++h) {
+    A[size_t(h)] = -rng.uniform(1.0, 8.0);
+    aQ[size_t(h)] = int16_t(std::lround(A[size_t(h)] * 1024));  // Q10, exponent 0
+  }
+  std::vector<int32_t> dFixed(static_cast<size_t>(H));
+  for (int h = 0; h < H; ++h)
+    dFixed[size_t(h)] = int32_t(std::lround(rng.uniform(0.5, 1.5) * 1024));
+  const PotVector dq = quantizePot(dFixed, 8);
+  for (int h = 0; h < H; ++h) Dv[size_t(h)] = double(dq.value(h)) / 1024;
+  std::vector<uint8_t> aS(1, 0);
+  const Lut ex = expLut();
+  SsmParams p;
+  p.nHeads = H;
+  p.headdim = P;
+  p.dState = N;
+  p.aQ = aQ.data();
+  p.aS = aS.data();
+  p.dQ = dq.q.data();
+  p.dS = dq.s.data();
+  p.exp = &ex;
+  SsmState st = zeroSsmState(H, P, N);
+  std::vector<double> h(size_t(D) * N, 0.0);
+  double num = 0, den = 0;
+  auto vec = [&](int n, double scale) {
+    std::vector<int32_t> v(static_cast<size_t>(n));
+    for (auto& x : v) x = int32_t(std::lround(rng.normal() * scale * 1024));
+    return quantizePot(v, 8);
+  };
+  for (int t = 0; t < 24; ++t) {
+    const PotVector x = vec(D, 1.0), B = vec(N, 0.5), C = vec(N, 0.5);
+    std::vector<int32_t> dtFixed(static_cast<size_t>(H));
+    for (auto& v : dtFixed)
+      v = int32_t(std::lround(std::exp(rng.uniform(std::log(0.02), std::log(0.5))) * 1024));
+    const PotVector dt = quantizePot(dtFixed, 8);
+    std::vector<int32_t> y(static_cast<size_t>(D));
+    ssmStep(p, x, B, C, dt, st, y.data());
+    for (int hd = 0; hd < H; ++hd) {
+      const double dtv = dt.value(hd) / 1024.0, dA = std::exp(dtv * A[size_t(hd)]);
+      for (int pp = 0; pp < P; ++pp) {
+        const int i = hd * P + pp;
+        double ref = Dv[size_t(hd)] * x.value(i) / 1024.0;
+        for (int n = 0; n < N; ++n) {
+          double& hv = h[size_t(i) * N + n];
+          hv = dA * hv + dtv * x.value(i) / 1024.0 * B.value(n) / 1024.0;
+          ref += hv * C.value(n) / 1024.0;
+        }
+        const double got = y[size_t(i)] / 4096.0;  // Q12
+        num += (got - ref) * (got - ref);
+        den += ref * ref;
+      }
+    }
+  }
+  const double rel = std::sqrt(num / den);
+  WARN("SSM step relative L2 error vs the real recurrence: " << rel);
+  CHECK(rel < 0.01);  // measured 0.34%
 }
