@@ -1,11 +1,11 @@
-// sm_act_quant: group PoT quantizer against the golden operator, 4- and
+// sm_act_quant: group PoT quantizer against intops::quantizeGroup (the golden operator), 4- and
 // 8-bit, random back-pressure, plus a broken variant that must be caught.
 #include <catch2/catch.hpp>
 
 #include "Vsm_act_quant_b4.h"
 #include "Vsm_act_quant_b4_bug.h"
 #include "Vsm_act_quant_b8.h"
-#include "tests/rtl/Golden.h"
+#include "models/int/IntOps.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 
@@ -25,15 +25,16 @@ struct Vectors {
 Vectors makeVectors(Rng& rng, size_t count, int bits) {
   Vectors v;
   for (size_t n = 0; n < count; ++n) {
-    int64_t x[kGroup], q[kGroup];
+    int32_t x[kGroup];
+    int8_t q[kGroup];
     // One shared magnitude class per group (real groups are similar in size),
     // sometimes all-different, sometimes all zero.
     const unsigned cls = unsigned(rng.below(kInWidth)) + 1;
     for (unsigned i = 0; i < kGroup; ++i) {
-      x[i] = rng.below(4) == 0 ? spreadSigned(rng, kInWidth) : spreadSigned(rng, cls);
+      x[i] = rng.below(4) == 0 ? int32_t(spreadSigned(rng, kInWidth)) : int32_t(spreadSigned(rng, cls));
     }
     if (rng.below(200) == 0) std::fill(x, x + kGroup, 0);
-    const int s = golden::actQuantGroup(x, kGroup, bits, q);
+    const int s = intops::quantizeGroup(x, kGroup, bits, q);
     Bits in(kGroup * kInWidth), out(kGroup * bits + 4);
     for (unsigned i = 0; i < kGroup; ++i) {
       in.set(i * kInWidth, kInWidth, uint64_t(x[i]));

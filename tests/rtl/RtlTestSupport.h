@@ -72,6 +72,20 @@ class Bits {
     }
   }
   unsigned width() const { return width_; }
+  Bits slice(unsigned lsb, unsigned width) const {
+    Bits b(width);
+    for (unsigned i = 0; i < width; i += 32) {
+      const unsigned w = std::min(32u, width - i);
+      b.set(i, w, get(lsb + i, w));
+    }
+    return b;
+  }
+  void setBits(unsigned lsb, const Bits& src) {
+    for (unsigned i = 0; i < src.width(); i += 32) {
+      const unsigned w = std::min(32u, src.width() - i);
+      set(lsb + i, w, src.get(i, w));
+    }
+  }
 
  private:
   unsigned width_;
