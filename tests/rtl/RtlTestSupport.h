@@ -204,4 +204,27 @@ inline bool sameBits(const Bits& a, const Bits& b) {
   return true;
 }
 
+inline std::string hex(const Bits& b) {
+  std::string s;
+  char buf[16];
+  for (int i = int((b.width() + 31) / 32) - 1; i >= 0; --i) {
+    const unsigned w = std::min(32u, b.width() - unsigned(i) * 32);
+    std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(b.get(unsigned(i) * 32, w)));
+    s += buf;
+  }
+  return s;
+}
+
+// Outputs that differ from (or are missing against) the expected ones; the
+// first few are printed.
+inline size_t countMismatches(const std::vector<Bits>& got, const std::vector<Bits>& want) {
+  size_t bad = want.size() > got.size() ? want.size() - got.size() : 0;
+  for (size_t i = 0; i < got.size() && i < want.size(); ++i) {
+    if (sameBits(got[i], want[i])) continue;
+    if (bad < 3) std::printf("mismatch at output %zu:\n  got  %s\n  want %s\n", i, hex(got[i]).c_str(), hex(want[i]).c_str());
+    ++bad;
+  }
+  return bad;
+}
+
 }  // namespace specmamba::rtltest

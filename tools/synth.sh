@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Yosys synthesis of every RTL unit (issue 3).
+#
+#   tools/synth.sh             generic `synth` of every unit (must pass with no
+#                              latches; inferred RAMs stay RAM cells), then `synth_xilinx -family xcup` at the
+#                              LightMamba parameters (TP=1, COP=CIP=8, PP=8) and
+#                              a LUT/FF/DSP/BRAM18 table (docs/resources.md)
+#   tools/synth.sh --generic   the generic pass only (the ctest "rtl: yosys synth")
+#   tools/synth.sh --unit NAME only the unit NAME (both passes)
+#
+# Needs yosys (0.23 tested). Logs go to $SYNTH_DIR (default build/synth).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${SYNTH_DIR:-$root/build/synth}"
+mkdir -p "$out"
+mode=all
+only=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --generic) mode=generic ;;
+    --unit) only="$2"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "synth.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+pkg="$root/rtl/common/sm_pkg.sv"
+mapfile -t srcs < <(find "$root/rtl" -name '*.sv' ! -path "$pkg" | sort)
+
+# unit label | top module | parameters (name=value ...) at LightMamba sizes
+units=(
+  "act_quant4|sm_act_quant|Bits=4 GroupSize=8 InWidth=32"
+  "act_quant8|sm_act_quant|Bits=8 GroupSize=8 InWidth=32"
+  "mmu_w4a4|sm_mmu|Tp=1 Cop=8 Cip=8 WBits=4 ABits=4 AccWidth=34"
+  "mmu_w8a8|sm_mmu|Tp=1 Cop=8 Cip=8 WBits=8 ABits=8 AccWidth=38"
+  "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
+)
+# extra units appear here as they are written
+[[ -f "$root/rtl/synth_units.txt" ]] && mapfile -t -O "${#units[@]}" units < <(grep -v '^#' "$root/rtl/synth_units.txt")
+
+script_for() {  # top params flow
+  local top="$1" params="$2" flow="$3" s
+  s="read_verilog -sv $pkg ${srcs[*]}; "
+  for p in $params; do s+="chparam -set ${p%%=*} ${p#*=} $top; "; done
+  if [[ "$flow" == generic ]]; then
+    # synth's own script, except that inferred memories stay $mem cells (RAM)
+    # instead of being flattened into flip-flops by memory_map.
+    s+="synth -top $top -run begin:fine; opt -fast -full; techmap; opt -fast; abc -fast; opt -fast; "
+    s+="hierarchy -check; check -assert; "
+    s+="select -assert-none t:\$_DLATCH_* t:\$_DLATCHSR_* t:\$dlatch t:\$adlatch t:\$_SR_*; "
+  else
+    s+="synth_xilinx -family xcup -top $top; "
+    s+="select -assert-none t:LDCE t:LDPE; "
+  fi
+  s+="tee -o $out/$top.$flow.stat stat"
+  echo "$s"
+}
+
+fail=0
+declare -A res
+for u in "${units[@]}"; do
+  IFS='|' read -r label top params <<<"$u"
+  [[ -n "$only" && "$only" != "$label" ]] && continue
+  if ! yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
+    echo "FAIL generic synth: $label ($top $params), see $out/$label.generic.log"
+    fail=1
+    continue
+  fi
+  echo "ok   generic synth, no latches: $label ($top $params)"
+  [[ "$mode" == generic ]] && continue
+  if ! yosys -q -l "$out/$label.xcup.log" -p "$(script_for "$top" "$params" xcup)" >/dev/null 2>&1; then
+    echo "FAIL synth_xilinx: $label, see $out/$label.xcup.log"
+    fail=1
+    continue
+  fi
+  # LUTs: logic LUTs + LUTs used as memory/shift registers; FF: all flip-flop
+  # primitives; DSP: DSP48E2; BRAM18: RAMB18E2 + 2 x RAMB36E2; URAM: URAM288.
+  res[$label]=$(awk '
+    $1 ~ /^LUT[1-6]$/ {lut += $2}
+    $1 ~ /^SRL/ {lut += $2}
+    $1 ~ /^RAM(32|64|128|256)X1[SD]$/ {lut += $2 * ($1 ~ /D$/ ? 2 : 1) * ($1 ~ /128/ ? 2 : ($1 ~ /256/ ? 4 : 1))}
+    $1 ~ /^RAM(32|64)M$/ {lut += 4 * $2}
+    $1 ~ /^RAM(32|64)M16$/ {lut += 8 * $2}
+    $1 ~ /^FD[RSCP]E$/ {ff += $2}
+    $1 ~ /^DSP48E2$/ {dsp += $2}
+    $1 ~ /^RAMB18E2$/ {bram += $2}
+    $1 ~ /^RAMB36E2$/ {bram += 2 * $2}
+    $1 ~ /^URAM288$/ {uram += $2}
+    $1 ~ /^CARRY8$/ {carry += $2}
+    END {printf "%d %d %d %d %d %d", lut, ff, dsp, bram, uram, carry}' "$out/$top.xcup.stat")
+  cp "$out/$top.xcup.stat" "$out/$label.xcup.stat"
+done
+
+if [[ "$mode" == all ]]; then
+  echo
+  echo "synth_xilinx -family xcup (Yosys $(yosys -V | awk '{print $2}'))"
+  printf '| %-12s | %-14s | %7s | %7s | %4s | %6s | %4s | %6s |\n' unit module LUT FF DSP BRAM18 URAM CARRY8
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ---------------- --------- --------- ------ -------- ------ --------
+  for u in "${units[@]}"; do
+    IFS='|' read -r label top params <<<"$u"
+    [[ -z "${res[$label]:-}" ]] && continue
+    read -r lut ff dsp bram uram carry <<<"${res[$label]}"
+    printf '| %-12s | %-14s | %7d | %7d | %4d | %6d | %4d | %6d |\n' "$label" "$top" "$lut" "$ff" "$dsp" "$bram" "$uram" "$carry"
+  done
+fi
+exit $fail
