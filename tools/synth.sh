@@ -2,11 +2,15 @@
 # Yosys synthesis of every RTL unit (issue 3).
 #
 #   tools/synth.sh             generic `synth` of every unit (must pass with no
-#                              latches; inferred RAMs stay RAM cells), then `synth_xilinx -family xcup` at the
-#                              LightMamba parameters (TP=1, COP=CIP=8, PP=8) and
-#                              a LUT/FF/DSP/BRAM18 table (docs/resources.md)
-#   tools/synth.sh --generic   the generic pass only (the ctest "rtl: yosys synth")
+#                              latches; inferred RAMs stay RAM cells), then
+#                              `synth_xilinx -family xcup` at the LightMamba
+#                              parameters (TP=1, COP=CIP=8, PP=8) and a
+#                              LUT/FF/DSP/BRAM18 table (docs/resources.md)
+#   tools/synth.sh --generic   the generic pass only
+#   tools/synth.sh --generic --quick   the same at small sizes of the big units
+#                              (the ctest "rtl: yosys generic synth"; same code)
 #   tools/synth.sh --unit NAME only the unit NAME (both passes)
+#   tools/synth.sh --check DOC everything, then fail unless each table row is in DOC
 #
 # Needs yosys (0.23 tested). Logs go to $SYNTH_DIR (default build/synth).
 set -euo pipefail
@@ -15,12 +19,16 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${SYNTH_DIR:-$root/build/synth}"
 mkdir -p "$out"
 mode=all
+quick=0
 only=""
+check=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --generic) mode=generic ;;
+    --quick) quick=1 ;;
     --unit) only="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --check) check="$2"; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "synth.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -30,15 +38,16 @@ pkg="$root/rtl/common/sm_pkg.sv"
 mapfile -t srcs < <(find "$root/rtl" -name '*.sv' ! -path "$pkg" | sort)
 
 # unit label | top module | parameters (name=value ...) at LightMamba sizes
+#            | [smaller parameters for --quick]
 units=(
   "act_quant4|sm_act_quant|Bits=4 GroupSize=8 InWidth=32"
   "act_quant8|sm_act_quant|Bits=8 GroupSize=8 InWidth=32"
   "mmu_w4a4|sm_mmu|Tp=1 Cop=8 Cip=8 WBits=4 ABits=4 AccWidth=34"
   "mmu_w8a8|sm_mmu|Tp=1 Cop=8 Cip=8 WBits=8 ABits=8 AccWidth=38"
+  "fwht128|sm_fwht|LogPoints=7 Width=32|LogPoints=4 Width=32"
+  "hadamard_k40|sm_hadamard_k|MaxK=40 InWidth=32 AccWidth=40 OutWidth=32|MaxK=12 InWidth=32 AccWidth=40 OutWidth=32"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
-# extra units appear here as they are written
-[[ -f "$root/rtl/synth_units.txt" ]] && mapfile -t -O "${#units[@]}" units < <(grep -v '^#' "$root/rtl/synth_units.txt")
 
 script_for() {  # top params flow
   local top="$1" params="$2" flow="$3" s
@@ -61,8 +70,9 @@ script_for() {  # top params flow
 fail=0
 declare -A res
 for u in "${units[@]}"; do
-  IFS='|' read -r label top params <<<"$u"
+  IFS='|' read -r label top params small <<<"$u"
   [[ -n "$only" && "$only" != "$label" ]] && continue
+  [[ "$quick" == 1 && -n "$small" ]] && params="$small"
   if ! yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
     echo "FAIL generic synth: $label ($top $params), see $out/$label.generic.log"
     fail=1
@@ -99,10 +109,15 @@ if [[ "$mode" == all ]]; then
   printf '| %-12s | %-14s | %7s | %7s | %4s | %6s | %4s | %6s |\n' unit module LUT FF DSP BRAM18 URAM CARRY8
   printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ---------------- --------- --------- ------ -------- ------ --------
   for u in "${units[@]}"; do
-    IFS='|' read -r label top params <<<"$u"
+    IFS='|' read -r label top _ <<<"$u"
     [[ -z "${res[$label]:-}" ]] && continue
     read -r lut ff dsp bram uram carry <<<"${res[$label]}"
-    printf '| %-12s | %-14s | %7d | %7d | %4d | %6d | %4d | %6d |\n' "$label" "$top" "$lut" "$ff" "$dsp" "$bram" "$uram" "$carry"
+    row=$(printf '| %-12s | %-14s | %7d | %7d | %4d | %6d | %4d | %6d |' "$label" "$top" "$lut" "$ff" "$dsp" "$bram" "$uram" "$carry")
+    echo "$row"
+    if [[ -n "$check" ]] && ! grep -qF -- "$row" "$check"; then
+      echo "  ^ not in $check" >&2
+      fail=1
+    fi
   done
 fi
 exit $fail
