@@ -67,14 +67,12 @@ module sm_fwht #(
   assign valid_o = st_valid_q[LogPoints-1];
 
 `ifndef SYNTHESIS
-  // Output valid and data hold until accepted. (Written out by hand: Verilator
-  // 5.006 miscompiles $stable on ports wider than 1024 bits.)
-  logic                 hold_q;
-  logic [Points*Width-1:0] hold_data_q;
-  always_ff @(posedge clk_i) begin
-    if (hold_q) assert (valid_o && data_o == hold_data_q) else $error("output changed while stalled");
-    hold_q      <= rst_ni && valid_o && !ready_i;
-    hold_data_q <= data_o;
-  end
+  sm_hold_check #(.Width(Points*Width)) u_hold_check (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .valid_i (valid_o),
+    .ready_i (ready_i),
+    .data_i  (data_o)
+  );
 `endif
 endmodule

@@ -199,8 +199,13 @@ module sm_mmu #(
   assign valid_o = y_valid_q;
 
 `ifndef SYNTHESIS
-  a_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (valid_o && !ready_i) |=> (valid_o && $stable(data_o)));
+  sm_hold_check #(.Width(Tp*Cop*OutWidth)) u_hold_check (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .valid_i (valid_o),
+    .ready_i (ready_i),
+    .data_i  (data_o)
+  );
   initial begin
     assert (Cip % 8 == 0) else $fatal(1, "Cip must be a multiple of 8");
     assert (AccWidth > OutWidth) else $fatal(1, "AccWidth must exceed OutWidth");

@@ -129,8 +129,12 @@ module sm_act_quant #(
   assign valid_o = s2_valid_q;
 
 `ifndef SYNTHESIS
-  // Output valid and data hold until accepted.
-  a_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (valid_o && !ready_i) |=> (valid_o && $stable(data_o) && $stable(exp_o)));
+  sm_hold_check #(.Width(GroupSize*Bits+sm_pkg::ActExpWidth)) u_hold_check (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .valid_i (valid_o),
+    .ready_i (ready_i),
+    .data_i  ({exp_o, data_o})
+  );
 `endif
 endmodule

@@ -184,8 +184,13 @@ module sm_tree_fifo #(
   assign overflow_o  = overflow_q;
 
 `ifndef SYNTHESIS
-  a_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (valid_o && !ready_i) |=> (valid_o && $stable(data_o) && $stable(child_o) && $stable(pop_o)));
+  sm_hold_check #(.Width(Width+ChildW+2)) u_hold_check (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .valid_i (valid_o),
+    .ready_i (ready_i),
+    .data_i  ({data_o, child_o, last_word_o, pop_o})
+  );
   a_nchild: assert property (@(posedge clk_i) disable iff (!rst_ni)
     (valid_i && wr_word_q == '0) |-> (nchild_i <= ChildW'(MaxChildren)));
 `endif
