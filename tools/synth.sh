@@ -46,6 +46,7 @@ units=(
   "mmu_w8a8|sm_mmu|Tp=1 Cop=8 Cip=8 WBits=8 ABits=8 AccWidth=38"
   "fwht128|sm_fwht|LogPoints=7 Width=32|LogPoints=4 Width=32"
   "hadamard_k40|sm_hadamard_k|MaxK=40 InWidth=32 AccWidth=40 OutWidth=32|MaxK=12 InWidth=32 AccWidth=40 OutWidth=32"
+  "lut_act|sm_lut_act|Lanes=8"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
