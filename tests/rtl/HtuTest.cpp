@@ -97,8 +97,9 @@ TEST_CASE("sm_fwht matches the golden 128-point butterfly under back-pressure", 
   Vsm_fwht free;
   const StreamRun fast = runFwht(free, rng, in, 1.0, 1.0);
   CHECK(countMismatches(fast.outputs, want) == 0);
-  const uint64_t latency = fast.firstOutCycle - fast.firstInCycle;
-  const double ii = double(fast.lastOutCycle - fast.firstOutCycle) / double(in.size() - 1);
+  const CycleFigures cf = streamCycles(fast);
+  const uint64_t latency = cf.latency;
+  const double ii = cf.ii;
   recordCycles("sm_fwht LogPoints=7", latency, ii);
   CHECK(latency == kLogPoints);
   CHECK(ii == Approx(1.0).epsilon(0.001));
@@ -144,8 +145,9 @@ TEST_CASE("sm_fwht + sm_hadamard_k equal intops::hadamardInt for every model's d
       Vsm_hadamard_k free;
       const StreamRun fast = runK(free, rng, s.k, km, shift, cols, 1.0, 1.0);
       CHECK(countMismatches(fast.outputs, wantCols) == 0);
-      const uint64_t latency = fast.firstOutCycle - fast.firstInCycle;
-      const double ii = double(fast.lastOutCycle - fast.firstOutCycle) / double(cols.size() - 1);
+      const CycleFigures cf = streamCycles(fast);
+      const uint64_t latency = cf.latency;
+      const double ii = cf.ii;
       recordCycles(n == 5120 ? "sm_hadamard_k K=40" : "sm_hadamard_k K=12", latency, ii);
       CHECK(latency == uint64_t(s.k) + 1);
       CHECK(ii == Approx(double(s.k)).epsilon(0.001));

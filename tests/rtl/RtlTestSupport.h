@@ -204,6 +204,21 @@ inline bool sameBits(const Bits& a, const Bits& b) {
   return true;
 }
 
+// Cycle figures of a stall-free run with one output per input: latency
+// (input handshake to output handshake) and initiation interval (cycles
+// between consecutive outputs).
+struct CycleFigures {
+  uint64_t latency = 0;
+  double ii = 0;
+};
+inline CycleFigures streamCycles(const StreamRun& run) {
+  CycleFigures c;
+  c.latency = run.firstOutCycle - run.firstInCycle;
+  const size_t n = run.outputs.size();
+  c.ii = n > 1 ? double(run.lastOutCycle - run.firstOutCycle) / double(n - 1) : 0.0;
+  return c;
+}
+
 inline std::string hex(const Bits& b) {
   std::string s;
   char buf[16];
