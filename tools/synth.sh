@@ -47,6 +47,7 @@ units=(
   "fwht128|sm_fwht|LogPoints=7 Width=32|LogPoints=4 Width=32"
   "hadamard_k40|sm_hadamard_k|MaxK=40 InWidth=32 AccWidth=40 OutWidth=32|MaxK=12 InWidth=32 AccWidth=40 OutWidth=32"
   "lut_act|sm_lut_act|Lanes=8"
+  "conv1d|sm_conv1d|Groups=672 Kernel=4 AccWidth=40|Groups=8 Kernel=4 AccWidth=40"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
