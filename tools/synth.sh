@@ -48,6 +48,7 @@ units=(
   "hadamard_k40|sm_hadamard_k|MaxK=40 InWidth=32 AccWidth=40 OutWidth=32|MaxK=12 InWidth=32 AccWidth=40 OutWidth=32"
   "lut_act|sm_lut_act|Lanes=8"
   "conv1d|sm_conv1d|Groups=672 Kernel=4 AccWidth=40|Groups=8 Kernel=4 AccWidth=40"
+  "rmsnorm|sm_rmsnorm|Lanes=8 MaxBeats=640 WBits=13|Lanes=8 MaxBeats=64 WBits=13"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
