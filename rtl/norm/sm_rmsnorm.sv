@@ -40,6 +40,7 @@ module sm_rmsnorm #(
   input  logic                  ready_i
 );
   localparam int unsigned EntW = Lanes * (32 + WBits);
+  localparam int unsigned AW   = sm_pkg::idx_width(MaxBeats);
   typedef enum logic [1:0] {StIn, StIdx, StLook, StOut} state_e;
 
   logic [EntW-1:0] buf_mem [MaxBeats];
@@ -150,8 +151,8 @@ module sm_rmsnorm #(
 
   // vector buffer and table: one write and one registered read port each
   always_ff @(posedge clk_i) begin
-    if (accept) buf_mem[count_q] <= {w_i, x_i};
-    if (fetch) ent_q <= buf_mem[rd_q];
+    if (accept) buf_mem[count_q[AW-1:0]] <= {w_i, x_i};
+    if (fetch) ent_q <= buf_mem[rd_q[AW-1:0]];
     if (tab_we_i) tab_mem[tab_addr_i] <= tab_data_i;
     if (tab_rd) tval_q <= tab_mem[taddr_q];
   end

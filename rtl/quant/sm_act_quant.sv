@@ -6,21 +6,26 @@
 //   q = s > 0 ? ((x >>> (s-1)) + 1) >>> 1 : x,  clamped to Bits signed
 // Outputs the Bits-wide codes and the 4-bit exponent s.
 // Two register stages (max/exponent, then shift/round/clamp): latency 2, II 1.
+// side_i travels with the group unchanged (side_o), for units that need the
+// unquantized values too (SideWidth = 1 and side_i tied off otherwise).
 // InjectBug = 1 truncates instead of rounding (used only by the regression to
 // prove it can fail).
 module sm_act_quant #(
   parameter int unsigned Bits      = 4,
   parameter int unsigned GroupSize = 8,
   parameter int unsigned InWidth   = 32,
+  parameter int unsigned SideWidth = 1,
   parameter int unsigned InjectBug = 0
 ) (
   input  logic                           clk_i,
   input  logic                           rst_ni,
   input  logic [GroupSize*InWidth-1:0]   data_i,
+  input  logic [SideWidth-1:0]           side_i,
   input  logic                           valid_i,
   output logic                           ready_o,
   output logic [GroupSize*Bits-1:0]      data_o,
   output logic [sm_pkg::ActExpWidth-1:0] exp_o,
+  output logic [SideWidth-1:0]           side_o,
   output logic                           valid_o,
   input  logic                           ready_i
 );
@@ -35,10 +40,12 @@ module sm_act_quant #(
   logic                         s1_valid_q, s1_valid_d;
   logic [GroupSize*InWidth-1:0] s1_data_q, s1_data_d;
   logic [ExpW-1:0]              s1_exp_q, s1_exp_d;
+  logic [SideWidth-1:0]         s1_side_q, s1_side_d;
   // ---- stage 2: rounded, clamped codes ----
   logic                         s2_valid_q, s2_valid_d;
   logic [GroupSize*Bits-1:0]    s2_data_q, s2_data_d;
   logic [ExpW-1:0]              s2_exp_q, s2_exp_d;
+  logic [SideWidth-1:0]         s2_side_q, s2_side_d;
 
   logic s2_ready, s1_ready;
   assign s2_ready = !s2_valid_q || ready_i;
@@ -72,9 +79,11 @@ module sm_act_quant #(
 
     s1_valid_d = s1_valid_q;
     s1_data_d  = s1_data_q;
+    s1_side_d  = s1_side_q;
     if (s1_ready) begin
       s1_valid_d = valid_i;
       s1_data_d  = data_i;
+      s1_side_d  = side_i;
     end else begin
       s1_exp_d = s1_exp_q;
     end
@@ -88,9 +97,11 @@ module sm_act_quant #(
     s2_valid_d = s2_valid_q;
     s2_data_d  = s2_data_q;
     s2_exp_d   = s2_exp_q;
+    s2_side_d  = s2_side_q;
     if (s2_ready) begin
       s2_valid_d = s1_valid_q;
       s2_exp_d   = s1_exp_q;
+      s2_side_d  = s1_side_q;
       for (int unsigned i = 0; i < GroupSize; i++) begin
         x = (InWidth+1)'(signed'(s1_data_q[i*InWidth +: InWidth]));
         if (s1_exp_q == '0) begin
@@ -122,19 +133,22 @@ module sm_act_quant #(
     s1_exp_q  <= s1_exp_d;
     s2_data_q <= s2_data_d;
     s2_exp_q  <= s2_exp_d;
+    s1_side_q <= s1_side_d;
+    s2_side_q <= s2_side_d;
   end
 
   assign data_o  = s2_data_q;
   assign exp_o   = s2_exp_q;
+  assign side_o  = s2_side_q;
   assign valid_o = s2_valid_q;
 
 `ifndef SYNTHESIS
-  sm_hold_check #(.Width(GroupSize*Bits+sm_pkg::ActExpWidth)) u_hold_check (
+  sm_hold_check #(.Width(SideWidth+GroupSize*Bits+sm_pkg::ActExpWidth)) u_hold_check (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
     .valid_i (valid_o),
     .ready_i (ready_i),
-    .data_i  ({exp_o, data_o})
+    .data_i  ({side_o, exp_o, data_o})
   );
 `endif
 endmodule
