@@ -8,6 +8,7 @@
 #include "models/int/IntOps.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -68,21 +69,8 @@ template <typename Dut>
 void checkUnit(int bits, const char* name, uint64_t fallbackSeed) {
   Rng rng(testSeed(name, fallbackSeed));
   const Vectors v = makeVectors(rng, 12000, bits);
-  Dut dut;
-  const StreamRun run = drive(dut, rng, v, bits, 0.7, 0.6);
-  CHECK(run.protocolOk);
-  REQUIRE(run.outputs.size() == v.expected.size());
-  CHECK(mismatches(run, v) == 0);
-  // Cycle figures with no stalls: latency and initiation interval.
-  Dut free;
-  const StreamRun fast = drive(free, rng, v, bits, 1.0, 1.0);
-  CHECK(mismatches(fast, v) == 0);
-  const CycleFigures cf = streamCycles(fast);
-  const uint64_t latency = cf.latency;
-  const double ii = cf.ii;
-  recordCycles(name, latency, ii);
-  CHECK(latency == 2);
-  CHECK(ii == Approx(1.0).epsilon(0.001));
+  checkStreamUnit<Dut>(
+      name, rng, [&](Dut& d, Rng& r, double pv, double pr) { return drive(d, r, v, bits, pv, pr); }, v.expected, 2);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "models/int/IntOps.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -108,17 +109,9 @@ StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr
 TEST_CASE("sm_conv1d matches intops::conv1dStep token after token under back-pressure", "[rtl][conv]") {
   Rng rng(testSeed("sm_conv1d", 0xB1));
   const ConvVectors v = makeVectors(rng, 1300);  // 10,400 beats
-  Vsm_conv1d dut;
-  const StreamRun run = runConv(dut, rng, v, 0.7, 0.6);
-  CHECK(run.protocolOk);
-  CHECK(countMismatches(run.outputs, v.expected) == 0);
-  Vsm_conv1d free;
-  const StreamRun fast = runConv(free, rng, v, 1.0, 1.0);
-  CHECK(countMismatches(fast.outputs, v.expected) == 0);
-  const CycleFigures cf = streamCycles(fast);
-  recordCycles("sm_conv1d (8 channels/beat)", cf.latency, cf.ii);
-  CHECK(cf.latency == 2);
-  CHECK(cf.ii == Approx(1.0).epsilon(0.001));
+  checkStreamUnit<Vsm_conv1d>(
+      "sm_conv1d (8 channels/beat)", rng,
+      [&](Vsm_conv1d& d, Rng& r, double pv, double pr) { return runConv(d, r, v, pv, pr); }, v.expected, 2);
 }
 
 TEST_CASE("sm_conv1d regression catches a round-to-nearest output shift", "[rtl][conv]") {

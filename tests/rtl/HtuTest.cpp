@@ -12,6 +12,7 @@
 #include "models/rotation/Hadamard.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -90,19 +91,9 @@ TEST_CASE("sm_fwht matches the golden 128-point butterfly under back-pressure", 
     in.push_back(packWords(v.data(), kPoints));
     want.push_back(packWords(y.data(), kPoints));
   }
-  Vsm_fwht dut;
-  const StreamRun run = runFwht(dut, rng, in, 0.7, 0.6);
-  CHECK(run.protocolOk);
-  CHECK(countMismatches(run.outputs, want) == 0);
-  Vsm_fwht free;
-  const StreamRun fast = runFwht(free, rng, in, 1.0, 1.0);
-  CHECK(countMismatches(fast.outputs, want) == 0);
-  const CycleFigures cf = streamCycles(fast);
-  const uint64_t latency = cf.latency;
-  const double ii = cf.ii;
-  recordCycles("sm_fwht LogPoints=7", latency, ii);
-  CHECK(latency == kLogPoints);
-  CHECK(ii == Approx(1.0).epsilon(0.001));
+  checkStreamUnit<Vsm_fwht>(
+      "sm_fwht LogPoints=7", rng,
+      [&](Vsm_fwht& d, Rng& r, double pv, double pr) { return runFwht(d, r, in, pv, pr); }, want, kLogPoints);
 }
 
 TEST_CASE("sm_fwht + sm_hadamard_k equal intops::hadamardInt for every model's d_inner", "[rtl][htu]") {

@@ -9,6 +9,7 @@
 #include "models/int/IntTables.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -87,21 +88,10 @@ TEST_CASE("sm_lut_act matches intops::lut for SiLU, softplus and exp under back-
     std::vector<Bits> in, want;
     makeVectors(rng, L, 4000, in, want);  // 32,000 values per function
     INFO("function " << c.name);
-    Vsm_lut_act dut;
-    const StreamRun run = runLut(dut, rng, L, in, 0.7, 0.6);
-    CHECK(run.protocolOk);
-    CHECK(countMismatches(run.outputs, want) == 0);
-    if (std::string(c.name) == "silu") {
-      Vsm_lut_act free;
-      const StreamRun fast = runLut(free, rng, L, in, 1.0, 1.0);
-      CHECK(countMismatches(fast.outputs, want) == 0);
-      const CycleFigures cf = streamCycles(fast);
-      const uint64_t latency = cf.latency;
-      const double ii = cf.ii;
-      recordCycles("sm_lut_act Lanes=8", latency, ii);
-      CHECK(latency == 3);
-      CHECK(ii == Approx(1.0).epsilon(0.001));
-    }
+    const std::string name = std::string("sm_lut_act Lanes=8 ") + c.name;
+    checkStreamUnit<Vsm_lut_act>(
+        name.c_str(), rng,
+        [&](Vsm_lut_act& d, Rng& r, double pv, double pr) { return runLut(d, r, L, in, pv, pr); }, want, 3);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "models/int/IntTables.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -137,17 +138,9 @@ StreamRun runSsm(Dut& dut, Rng& rng, const SsmVectors& v, double pv, double pr) 
 TEST_CASE("sm_ssm_update matches intops::ssmStep's state update under back-pressure", "[rtl][ssmu]") {
   Rng rng(testSeed("sm_ssm_update", 0xD1));
   const SsmVectors v = makeVectors(rng, 40);  // 256 beats a token
-  Vsm_ssm_update dut;
-  const StreamRun run = runSsm(dut, rng, v, 0.7, 0.6);
-  CHECK(run.protocolOk);
-  CHECK(countMismatches(run.outputs, v.expected) == 0);
-  Vsm_ssm_update free;
-  const StreamRun fast = runSsm(free, rng, v, 1.0, 1.0);
-  CHECK(countMismatches(fast.outputs, v.expected) == 0);
-  const CycleFigures cf = streamCycles(fast);
-  recordCycles("sm_ssm_update (PP=8 lanes)", cf.latency, cf.ii);
-  CHECK(cf.latency == 3);
-  CHECK(cf.ii == Approx(1.0).epsilon(0.001));
+  checkStreamUnit<Vsm_ssm_update>(
+      "sm_ssm_update (PP=8 lanes)", rng,
+      [&](Vsm_ssm_update& d, Rng& r, double pv, double pr) { return runSsm(d, r, v, pv, pr); }, v.expected, 3);
 }
 
 TEST_CASE("sm_ssm_update regression catches a wrong dBx shift", "[rtl][ssmu]") {
