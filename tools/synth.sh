@@ -35,7 +35,21 @@ while [[ $# -gt 0 ]]; do
 done
 
 pkg="$root/rtl/common/sm_pkg.sv"
-mapfile -t srcs < <(find "$root/rtl" -name '*.sv' ! -path "$pkg" | sort)
+
+# The file of module $1 and, recursively, of every sm_* module it names: only
+# what a unit uses is read, so adding a unit does not move another's numbers.
+files_of() {
+  local todo=("$1") seen=" " m f
+  while [[ ${#todo[@]} -gt 0 ]]; do
+    m="${todo[0]}"; todo=("${todo[@]:1}")
+    [[ "$seen" == *" $m "* ]] && continue
+    seen+="$m "
+    f=$(find "$root/rtl" -name "$m.sv" | head -n 1)
+    [[ -z "$f" || "$f" == "$pkg" ]] && continue
+    echo "$f"
+    for d in $(grep -ow 'sm_[a-z0-9_]*' "$f" | sort -u); do todo+=("$d"); done
+  done
+}
 
 # unit label | top module | parameters (name=value ...) at LightMamba sizes
 #            | [smaller parameters for --quick]
@@ -55,7 +69,7 @@ units=(
 
 script_for() {  # top params flow
   local top="$1" params="$2" flow="$3" s
-  s="read_verilog -sv $pkg ${srcs[*]}; "
+  s="read_verilog -sv $pkg $(files_of "$top" | tr '\n' ' '); "
   for p in $params; do s+="chparam -set ${p%%=*} ${p#*=} $top; "; done
   if [[ "$flow" == generic ]]; then
     # synth's own script, except that inferred memories stay $mem cells (RAM)
@@ -64,7 +78,7 @@ script_for() {  # top params flow
     s+="hierarchy -check; check -assert; "
     s+="select -assert-none t:\$_DLATCH_* t:\$_DLATCHSR_* t:\$dlatch t:\$adlatch t:\$_SR_*; "
   else
-    s+="synth_xilinx -family xcup -top $top; "
+    s+="synth_xilinx -family xcup -noiopad -top $top; "
     s+="select -assert-none t:LDCE t:LDPE; "
   fi
   s+="tee -o $out/$top.$flow.stat stat"
@@ -90,7 +104,8 @@ for u in "${units[@]}"; do
     continue
   fi
   # LUTs: logic LUTs + LUTs used as memory/shift registers; FF: all flip-flop
-  # primitives; DSP: DSP48E2; BRAM18: RAMB18E2 + 2 x RAMB36E2; URAM: URAM288.
+  # primitives; DSP: DSP48E2; BRAM18: RAMB18E2 + 2 x RAMB36E2; URAM: URAM288;
+  # CARRY: CARRY4/CARRY8 carry-chain cells (MUXF7-9 are not counted as LUTs).
   res[$label]=$(awk '
     $1 ~ /^LUT[1-6]$/ {lut += $2}
     $1 ~ /^SRL/ {lut += $2}
@@ -102,15 +117,15 @@ for u in "${units[@]}"; do
     $1 ~ /^RAMB18E2$/ {bram += $2}
     $1 ~ /^RAMB36E2$/ {bram += 2 * $2}
     $1 ~ /^URAM288$/ {uram += $2}
-    $1 ~ /^CARRY8$/ {carry += $2}
+    $1 ~ /^CARRY[48]$/ {carry += $2}
     END {printf "%d %d %d %d %d %d", lut, ff, dsp, bram, uram, carry}' "$out/$top.xcup.stat")
   cp "$out/$top.xcup.stat" "$out/$label.xcup.stat"
 done
 
 if [[ "$mode" == all ]]; then
   echo
-  echo "synth_xilinx -family xcup (Yosys $(yosys -V | awk '{print $2}'))"
-  printf '| %-12s | %-14s | %7s | %7s | %4s | %6s | %4s | %6s |\n' unit module LUT FF DSP BRAM18 URAM CARRY8
+  echo "synth_xilinx -family xcup -noiopad (Yosys $(yosys -V | awk '{print $2}'))"
+  printf '| %-12s | %-14s | %7s | %7s | %4s | %6s | %4s | %6s |\n' unit module LUT FF DSP BRAM18 URAM CARRY
   printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ---------------- --------- --------- ------ -------- ------ --------
   for u in "${units[@]}"; do
     IFS='|' read -r label top _ <<<"$u"
