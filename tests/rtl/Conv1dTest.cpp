@@ -1,0 +1,122 @@
+// sm_conv1d: depthwise conv1d with on-chip state against intops::conv1dStep
+// over many tokens (the state carries from token to token), groups in random
+// order within a token, random back-pressure, plus a broken variant.
+#include <catch2/catch.hpp>
+
+#include <numeric>
+
+#include "Vsm_conv1d.h"
+#include "Vsm_conv1d_bug.h"
+#include "models/common/Error.h"
+#include "models/int/IntOps.h"
+#include "tests/rtl/RtlCycles.h"
+#include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StreamCheck.h"
+
+using namespace specmamba;
+using namespace specmamba::rtltest;
+
+namespace {
+
+constexpr unsigned kGroups = 8, kChannels = 8 * kGroups, kKernel = 4;  // match rtl_model()
+
+// Beat layout in a Bits: group | clear | x | xs | w | ws | b | bs.
+constexpr unsigned kBeatW = 3 + 1 + 64 + 4 + kKernel * 64 + kKernel * 4 + 64 + 4;
+
+struct ConvVectors {
+  std::vector<Bits> beats, expected;
+};
+
+ConvVectors makeVectors(Rng& rng, unsigned tokens) {
+  intops::IntConv c;
+  c.channels = int(kChannels);
+  c.kernel = int(kKernel);
+  for (unsigned i = 0; i < kKernel * kChannels; ++i) c.w.push_back(int8_t(rng.next()));
+  for (unsigned i = 0; i < kKernel * kGroups; ++i) c.ws.push_back(uint8_t(rng.below(8)));
+  for (unsigned i = 0; i < kChannels; ++i) c.b.push_back(int8_t(rng.next()));
+  for (unsigned i = 0; i < kGroups; ++i) c.bs.push_back(uint8_t(rng.below(16)));
+  intops::ConvWindow win = intops::zeroConvWindow(c);
+  ConvVectors v;
+  std::vector<unsigned> order(kGroups);
+  std::iota(order.begin(), order.end(), 0u);
+  for (unsigned t = 0; t < tokens; ++t) {
+    std::vector<int8_t> xq(kChannels);
+    std::vector<uint8_t> xs(kGroups);
+    std::vector<int32_t> y(kChannels);
+    int xsMax = 15;
+    for (;;) {
+      for (auto& e : xq) e = int8_t(spreadSigned(rng, 8));
+      for (auto& e : xs) e = uint8_t(rng.below(uint64_t(xsMax) + 1));
+      try {
+        intops::conv1dStep(c, win, xq.data(), xs.data(), y.data());
+        break;
+      } catch (const Error&) {
+        xsMax = std::max(0, xsMax - 3);  // the window is only shifted on success
+      }
+    }
+    for (unsigned i = kGroups - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+    for (unsigned g : order) {
+      Bits b(kBeatW), o(8 * 32);
+      unsigned pos = 0;
+      b.set(pos, 3, g);
+      b.set(pos + 3, 1, t == 0);
+      pos += 4;
+      for (unsigned j = 0; j < 8; ++j) b.set(pos + j * 8, 8, uint64_t(xq[g * 8 + j]));
+      b.set(pos + 64, 4, xs[g]);
+      pos += 68;
+      for (unsigned k = 0; k < kKernel; ++k) {
+        for (unsigned j = 0; j < 8; ++j) b.set(pos + k * 64 + j * 8, 8, uint64_t(c.w[k * kChannels + g * 8 + j]));
+        b.set(pos + kKernel * 64 + k * 4, 4, c.ws[k * kGroups + g]);
+      }
+      pos += kKernel * 68;
+      for (unsigned j = 0; j < 8; ++j) b.set(pos + j * 8, 8, uint64_t(c.b[g * 8 + j]));
+      b.set(pos + 64, 4, c.bs[g]);
+      for (unsigned j = 0; j < 8; ++j) o.set(j * 32, 32, uint32_t(y[g * 8 + j]));
+      v.beats.push_back(b);
+      v.expected.push_back(o);
+    }
+  }
+  return v;
+}
+
+template <typename Dut>
+StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr) {
+  reset(dut);
+  auto put = [](Dut& d, const Bits& b) {
+    unsigned pos = 0;
+    d.group_i = uint8_t(b.get(pos, 3));
+    d.clear_i = uint8_t(b.get(pos + 3, 1));
+    pos += 4;
+    d.x_i = b.get(pos, 64);
+    d.xs_i = uint8_t(b.get(pos + 64, 4));
+    pos += 68;
+    b.slice(pos, kKernel * 64).store(d.w_i);
+    d.ws_i = uint16_t(b.get(pos + kKernel * 64, kKernel * 4));
+    pos += kKernel * 68;
+    d.b_i = b.get(pos, 64);
+    d.bs_i = uint8_t(b.get(pos + 64, 4));
+  };
+  auto get = [](Dut& d) {
+    Bits o(8 * 32);
+    o.load(d.data_o);
+    return o;
+  };
+  return runStream(dut, rng, v.beats, v.expected.size(), put, get, pv, pr);
+}
+
+}  // namespace
+
+TEST_CASE("sm_conv1d matches intops::conv1dStep token after token under back-pressure", "[rtl][conv]") {
+  Rng rng(testSeed("sm_conv1d", 0xB1));
+  const ConvVectors v = makeVectors(rng, 1300);  // 10,400 beats
+  checkStreamUnit<Vsm_conv1d>(
+      "sm_conv1d (8 channels/beat)", rng,
+      [&](Vsm_conv1d& d, Rng& r, double pv, double pr) { return runConv(d, r, v, pv, pr); }, v.expected, 2);
+}
+
+TEST_CASE("sm_conv1d regression catches a round-to-nearest output shift", "[rtl][conv]") {
+  Rng rng(testSeed("sm_conv1d bug", 0xB2));
+  const ConvVectors v = makeVectors(rng, 200);
+  Vsm_conv1d_bug dut;
+  CHECK(countMismatches(runConv(dut, rng, v, 0.7, 0.6).outputs, v.expected) > 0);
+}
