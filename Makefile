@@ -23,7 +23,8 @@ run: build
 test: build
 	@ctest --preset $(PRESET)
 
-# Regressions too long for CI (ctest label "long"); see docs/validation.md.
+# Regressions too long for CI (ctest label "long"; today the full Yosys
+# synth_xilinx resource table, see docs/rtl.md and docs/resources.md).
 test-long: build
 	@ctest --test-dir build/$(PRESET) -L long --output-on-failure
 
