@@ -95,7 +95,8 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
   REQUIRE(manifest["format"] == "specmamba-golden-vectors");
   REQUIRE(manifest["rotation"] == "online");
 
-  for (const auto& c : json::parse(readText(dir.file("quantizer.json")))["cases"]) {
+  const json quantizer = json::parse(readText(dir.file("quantizer.json")));
+  for (const auto& c : quantizer["cases"]) {
     const std::vector<int32_t> x = c["x"];
     std::vector<int8_t> q(8);
     REQUIRE(quantizeGroup(x.data(), 8, c["bits"], q.data()) == c["s"]);
