@@ -1,7 +1,9 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace specmamba::bench {
 
@@ -9,6 +11,22 @@ using Runner = std::function<int()>;
 
 double peakRssMiB();
 double secondsSince(std::chrono::steady_clock::time_point t0);
+
+// Seconds to decode `tokens` greedy tokens with a golden model (FP32 or
+// integer), after one warm-up token that pages the weights in.
+template <class Model>
+double timeGreedyDecode(const Model& model, int tokens) {
+  const int vocab = model.config().vocabSize;
+  auto state = model.initialState();
+  std::vector<float> logits(static_cast<size_t>(vocab));
+  model.decode(1, state, logits.data());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < tokens; ++i) {
+    const int token = int(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    model.decode(token, state, logits.data());
+  }
+  return secondsSince(t0);
+}
 
 // One registration function per benchmark (the registry is BenchMain.cpp).
 void addFp32DecodeBench(CLI::App& app, Runner& runner);

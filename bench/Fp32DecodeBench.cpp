@@ -27,16 +27,7 @@ int run(const Options& o) {
   const Mamba2Weights w = makeSyntheticWeights(c, so);
   const double genSeconds = secondsSince(t0);
   const Mamba2Fp32 model(w);
-  Mamba2State state = model.initialState();
-  std::vector<float> logits(size_t(c.vocabSize));
-  int token = 1;
-  model.decode(token, state, logits.data());  // warm-up: pages the weights in
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < o.tokens; ++i) {
-    token = argmax(logits.data(), c.vocabSize);
-    model.decode(token, state, logits.data());
-  }
-  const double s = secondsSince(t0);
+  const double s = timeGreedyDecode(model, o.tokens);
   const double weightBytes = double(c.weightBytes(32));
   fmt::print("fp32-decode model={} tokens={} wall_s={:.3f} tokens_per_s={:.2f} "
              "weight_stream_GBps={:.2f} synth_weights_s={:.2f} peak_rss_MiB={:.0f}\n",

@@ -36,16 +36,7 @@ int run(const Options& o) {
       quantizeModel(w, {parsePrecision(o.precision), parseRotationMode(o.rotation)});
   const double quantSeconds = secondsSince(t0);
   const Mamba2Int model(q);
-  IntState state = model.initialState();
-  std::vector<float> logits(size_t(c.vocabSize));
-  int token = 1;
-  model.decode(token, state, logits.data());  // warm-up
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < o.tokens; ++i) {
-    token = argmax(logits.data(), c.vocabSize);
-    model.decode(token, state, logits.data());
-  }
-  const double s = secondsSince(t0);
+  const double s = timeGreedyDecode(model, o.tokens);
   fmt::print(
       "int-decode model={} precision={} rotation={} tokens={} wall_s={:.3f} tokens_per_s={:.2f} "
       "synth_weights_s={:.2f} quantize_s={:.2f} peak_rss_MiB={:.0f}\n",
