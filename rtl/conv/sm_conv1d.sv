@@ -3,9 +3,10 @@
 //   acc = (b << b_s) + sum_k (x_k * w_k) << (x_s,k + w_s,k),  y = acc >>> 10
 // x_k for k < Kernel-1 is the window (the quantized inputs of the last
 // Kernel-1 tokens, oldest first) of this group, x_{Kernel-1} the beat's own
-// input. The window lives in a buffer of Groups entries (LUT RAM, read
-// asynchronously) and is updated when the beat is accepted, so beats of any
-// group order follow each other without hazards.
+// input. The windows live in a buffer of Groups entries (block RAM: read when
+// a beat is accepted, written back when it leaves the first stage); a beat
+// right behind one of the same group takes the window forwarded from it, so
+// beats of any group order follow each other without hazards.
 // AccWidth = 40: the golden model checks the accumulator fits; all sums are
 // exact modulo 2^AccWidth. Registers: inputs + window | output: latency 2, II 1.
 // clear_i zeroes the window of the beat's group before use (first token).
@@ -41,7 +42,12 @@ module sm_conv1d #(
   logic [WinW-1:0] win_mem [Groups];
 
   logic                      s1_valid_q, s1_valid_d;
-  logic [Kernel*EntW-1:0]    s1_x_q, s1_x_d;          // window + input, oldest first
+  logic [GW-1:0]             s1_group_q, s1_group_d;
+  logic                      s1_clear_q, s1_clear_d;
+  logic                      s1_fwd_q, s1_fwd_d;      // window forwarded from the beat ahead
+  logic [WinW-1:0]           s1_fwd_win_q, s1_fwd_win_d;
+  logic [WinW-1:0]           rd_win_q;                // block RAM read register
+  logic [EntW-1:0]           s1_in_q, s1_in_d;        // this token's input
   logic [Kernel*64-1:0]      s1_w_q, s1_w_d;
   logic [Kernel*XsW-1:0]     s1_ws_q, s1_ws_d;
   logic [63:0]               s1_b_q, s1_b_d;
@@ -49,32 +55,43 @@ module sm_conv1d #(
   logic                      y_valid_q, y_valid_d;
   logic [8*32-1:0]           y_q, y_d;
 
-  logic            y_ready, s1_ready, accept;
-  logic [WinW-1:0] win_old, win_new;
+  logic                   y_ready, s1_ready, accept, s1_adv;
+  logic [WinW-1:0]        win_old, win_new;
+  logic [Kernel*EntW-1:0] s1_x;  // window + input, oldest first
 
   assign y_ready  = !y_valid_q || ready_i;
   assign s1_ready = !s1_valid_q || y_ready;
   assign ready_o  = s1_ready;
   assign accept   = valid_i && s1_ready;
-  assign win_old  = clear_i ? '0 : win_mem[group_i];
+  assign s1_adv   = s1_valid_q && y_ready;  // the beat in stage 1 moves on (and writes back)
+  assign win_old  = s1_clear_q ? '0 : (s1_fwd_q ? s1_fwd_win_q : rd_win_q);
+  assign s1_x     = {s1_in_q, win_old};
 
   // the window drops its oldest entry and takes this input
   if (Taps > 1) begin : g_shift
-    assign win_new = {{x_i, xs_i}, win_old[WinW-1:EntW]};
+    assign win_new = {s1_in_q, win_old[WinW-1:EntW]};
   end else begin : g_single
-    assign win_new = {x_i, xs_i};
+    assign win_new = s1_in_q;
   end
 
   always_comb begin
-    s1_valid_d = s1_valid_q;
-    s1_x_d     = s1_x_q;
+    s1_valid_d   = s1_valid_q;
+    s1_group_d   = s1_group_q;
+    s1_clear_d   = s1_clear_q;
+    s1_fwd_d     = s1_fwd_q;
+    s1_fwd_win_d = s1_fwd_win_q;
+    s1_in_d      = s1_in_q;
     s1_w_d     = s1_w_q;
     s1_ws_d    = s1_ws_q;
     s1_b_d     = s1_b_q;
     s1_bs_d    = s1_bs_q;
     if (s1_ready) begin
-      s1_valid_d = valid_i;
-      s1_x_d     = {x_i, xs_i, win_old};
+      s1_valid_d   = valid_i;
+      s1_group_d   = group_i;
+      s1_clear_d   = clear_i;
+      s1_fwd_d     = s1_adv && (s1_group_q == group_i);
+      s1_fwd_win_d = win_new;
+      s1_in_d      = {x_i, xs_i};
       s1_w_d     = w_i;
       s1_ws_d    = ws_i;
       s1_b_d     = b_i;
@@ -102,8 +119,8 @@ module sm_conv1d #(
       for (int unsigned c = 0; c < 8; c++) begin
         acc = AccWidth'(signed'(s1_b_q[c*8 +: 8])) <<< s1_bs_q;
         for (int unsigned k = 0; k < Kernel; k++) begin
-          prod = AccWidth'(signed'(s1_x_q[k*EntW + XsW + c*8 +: 8])) * AccWidth'(signed'(s1_w_q[k*64 + c*8 +: 8]));
-          sh   = (XsW+1)'(s1_x_q[k*EntW +: XsW]) + (XsW+1)'(s1_ws_q[k*XsW +: XsW]);
+          prod = AccWidth'(signed'(s1_x[k*EntW + XsW + c*8 +: 8])) * AccWidth'(signed'(s1_w_q[k*64 + c*8 +: 8]));
+          sh   = (XsW+1)'(s1_x[k*EntW +: XsW]) + (XsW+1)'(s1_ws_q[k*XsW +: XsW]);
           acc  = acc + (prod <<< sh);
         end
         if (InjectBug != 0) y = (acc + AccWidth'(512)) >>> 10;
@@ -124,7 +141,11 @@ module sm_conv1d #(
   end
 
   always_ff @(posedge clk_i) begin
-    s1_x_q  <= s1_x_d;
+    s1_group_q   <= s1_group_d;
+    s1_clear_q   <= s1_clear_d;
+    s1_fwd_q     <= s1_fwd_d;
+    s1_fwd_win_q <= s1_fwd_win_d;
+    s1_in_q      <= s1_in_d;
     s1_w_q  <= s1_w_d;
     s1_ws_q <= s1_ws_d;
     s1_b_q  <= s1_b_d;
@@ -132,9 +153,10 @@ module sm_conv1d #(
     y_q     <= y_d;
   end
 
-  // conv state buffer: one write per accepted beat
+  // conv state buffer: read on accept, written back when the beat leaves stage 1
   always_ff @(posedge clk_i) begin
-    if (accept) win_mem[group_i] <= win_new;
+    if (accept) rd_win_q <= win_mem[group_i];
+    if (s1_adv) win_mem[s1_group_q] <= win_new;
   end
 
   assign data_o  = y_q;
