@@ -5,6 +5,7 @@
 // plus the target's bonus token, and both models roll their states back to
 // the last accepted node. Greedy acceptance is lossless: the output equals
 // target-only greedy decoding.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -59,8 +60,10 @@ class SpeculativeDecoder {
     checkPair(draft.backend().config(), target.backend().config(), draft.tree(), target.tree());
   }
 
-  // Consumes `prompt` (non-empty) and generates `count` tokens.
-  SpeculativeResult generate(const std::vector<int>& prompt, int count) const {
+  // Consumes `prompt` (non-empty) and generates `count` tokens; `onStep`
+  // (optional) gets the number generated so far after every step.
+  SpeculativeResult generate(const std::vector<int>& prompt, int count,
+                             const std::function<void(int)>& onStep = nullptr) const {
     if (prompt.empty()) throw Error("speculative decoding needs a non-empty prompt");
     SpeculativeResult result;
     auto draftState = draft_.backend().initialState();
@@ -89,6 +92,7 @@ class SpeculativeDecoder {
       result.draftTotal += step.draft;
       result.targetTotal += step.target;
       result.steps.push_back(std::move(step));
+      if (onStep) onStep(result.generated);
     }
     return result;
   }

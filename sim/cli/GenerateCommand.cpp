@@ -19,6 +19,8 @@
 #include "models/speculative/SpeculativeDecoder.h"
 #include "sim/cli/Commands.h"
 #include "sim/config/PlatformConfig.h"
+#include "models/common/Greedy.h"
+#include "sim/report/Progress.h"
 #include "sim/report/TextTable.h"
 
 namespace specmamba::cli {
@@ -33,6 +35,7 @@ struct GenerateOptions {
   int tokens = 16;
   bool json = false;
   bool noTiming = false;
+  bool quiet = false;
   bool integer = false;
   std::string precision = "w4a4";
   std::string rotation = "online";
@@ -68,7 +71,10 @@ std::vector<int> parsePrompt(const GenerateOptions& o, const ModelConfig& c) {
 int runPlain(const GenerateOptions& o) {
   const ModelConfig config = loadModelConfig(o.model);
   const std::vector<int> prompt = parsePrompt(o, config);
+  Progress progress("specmamba generate", !o.quiet);
+  progress.stage(o.weights.empty() ? "synthesizing weights" : "loading " + o.weights);
   const Mamba2Weights weights = loadOrSynthesize(config, o.weights, o.seed);
+  const auto onToken = [&](int done) { progress.count(done, o.tokens, "tokens"); };
   QuantOptions qo;
   qo.precision = parsePrecision(o.precision);
   qo.rotation = parseRotationMode(o.rotation);
@@ -76,16 +82,21 @@ int runPlain(const GenerateOptions& o) {
   std::vector<int> out;
   auto start = std::chrono::steady_clock::now();
   if (o.integer) {
+    progress.stage("quantizing");
     const IntModelWeights q = quantizeModel(weights, qo);
     const Mamba2Int model(q);
     IntState state = model.initialState();
+    progress.stage("prefill");
     start = std::chrono::steady_clock::now();  // quantization is not decoding
-    out = model.generateGreedy(prompt, o.tokens, state);
+    out = greedyContinuation(model, prompt, o.tokens, state, onToken);
   } else {
     const Mamba2Fp32 model(weights);
     Mamba2State state = model.initialState();
-    out = model.generateGreedy(prompt, o.tokens, state);
+    progress.stage("prefill");
+    start = std::chrono::steady_clock::now();
+    out = greedyContinuation(model, prompt, o.tokens, state, onToken);
   }
+  progress.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Prefill counts as prompt tokens processed; decode as generated tokens.
@@ -149,10 +160,14 @@ SpeculativeResult runFunctional(Backend draftBackend, Backend targetBackend, con
                                 const TreeOptions& dopt, const TreeOptions& topt,
                                 const std::vector<LayerPlan>& dplan,
                                 const std::vector<LayerPlan>& tplan, const std::vector<int>& prompt,
-                                int tokens) {
+                                int tokens, Progress& progress) {
   const TreeModel<Backend> draft(std::move(draftBackend), tree, dopt, dplan);
   const TreeModel<Backend> target(std::move(targetBackend), tree, topt, tplan);
-  return SpeculativeDecoder(draft, target).generate(prompt, tokens);
+  progress.stage("prefill");
+  SpeculativeResult r = SpeculativeDecoder(draft, target).generate(
+      prompt, tokens, [&](int done) { progress.count(done, tokens, "tokens"); });
+  progress.finish();
+  return r;
 }
 
 int runSpeculative(const GenerateOptions& o) {
@@ -201,20 +216,24 @@ int runSpeculative(const GenerateOptions& o) {
     r = simulateAcceptance(tree, da, ta, *source, o.tokens);
   } else {
     prompt = parsePrompt(o, tc);
+    Progress progress("specmamba generate", !o.quiet);
+    progress.stage("target weights");
     const Mamba2Weights tw = loadOrSynthesize(tc, o.weights, o.seed);
+    progress.stage("draft weights");
     const Mamba2Weights dw = loadOrSynthesize(dc, o.draftWeights, o.draftSeed.value_or(o.seed));
     if (o.integer) {
+      progress.stage("quantizing");
       QuantOptions qo;
       qo.precision = parsePrecision(o.precision);
       qo.rotation = parseRotationMode(o.rotation);
       const IntModelWeights tq = quantizeModel(tw, qo), dq = quantizeModel(dw, qo);
       const Mamba2Int tm(tq), dm(dq);
       r = runFunctional(IntBackend(dm), IntBackend(tm), tree, dopt, topt, dplan, tplan, prompt,
-                        o.tokens);
+                        o.tokens, progress);
     } else {
       const Mamba2Fp32 tm(tw), dm(dw);
       r = runFunctional(Fp32Backend(dm), Fp32Backend(tm), tree, dopt, topt, dplan, tplan, prompt,
-                        o.tokens);
+                        o.tokens, progress);
     }
   }
   const double seconds =
@@ -310,6 +329,7 @@ void addGenerateCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--json", o->json, "Print JSON instead of text");
   cmd->add_flag("--no-timing", o->noTiming,
                 "Leave out host wall-clock figures (byte-identical output for a given seed)");
+  cmd->add_flag("--quiet", o->quiet, "No progress line on stderr");
   cmd->add_flag("--int", o->integer, "Run the integer (accelerator datapath) model instead of FP32");
   cmd->add_option("--precision", o->precision, "Integer model precision: w4a4 or w8a8")
       ->check(CLI::IsMember({"w4a4", "w8a8"}))

@@ -114,3 +114,14 @@ TEST_CASE("bad checkpoints exit non-zero naming file and tensor", "[cli]") {
   expectFailure("generate --model tiny-64 --weights " + dir.file("cut.safetensors") + " --tokens 2",
                 "outside the");
 }
+
+TEST_CASE("generate shows progress on stderr unless --quiet; stdout is the report either way",
+          "[cli]") {
+  const std::string args = "generate --model tiny-64 --tokens 4 --json --no-timing";
+  const auto loud = runCli(args), quiet = runCli(args + " --quiet");
+  REQUIRE(loud.exitCode == 0);
+  REQUIRE(quiet.exitCode == 0);
+  CHECK_THAT(loud.err, Catch::Contains("4/4 tokens"));
+  CHECK(quiet.err.empty());
+  CHECK(loud.out == quiet.out);
+}
