@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <algorithm>
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace specmamba::bench {
@@ -26,6 +28,13 @@ double timeGreedyDecode(const Model& model, int tokens) {
     model.decode(token, state, logits.data());
   }
   return secondsSince(t0);
+}
+
+// The options every decode benchmark takes: --model, --tokens, --seed.
+inline void addDecodeOptions(CLI::App* cmd, std::string& model, int& tokens, uint64_t& seed) {
+  cmd->add_option("--model", model)->capture_default_str();
+  cmd->add_option("--tokens", tokens)->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--seed", seed)->capture_default_str();
 }
 
 // One registration function per benchmark (the registry is BenchMain.cpp).

@@ -41,9 +41,7 @@ int run(const Options& o) {
 void addFp32DecodeBench(CLI::App& app, Runner& runner) {
   auto* cmd = app.add_subcommand("fp32-decode", "FP32 golden-model decode tokens/s, one core");
   auto o = std::make_shared<Options>();
-  cmd->add_option("--model", o->model)->capture_default_str();
-  cmd->add_option("--tokens", o->tokens)->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--seed", o->seed)->capture_default_str();
+  addDecodeOptions(cmd, o->model, o->tokens, o->seed);
   cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
 }
 

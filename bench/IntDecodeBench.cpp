@@ -50,9 +50,7 @@ int run(const Options& o) {
 void addIntDecodeBench(CLI::App& app, Runner& runner) {
   auto* cmd = app.add_subcommand("int-decode", "Integer golden-model decode tokens/s, one core");
   auto o = std::make_shared<Options>();
-  cmd->add_option("--model", o->model)->capture_default_str();
-  cmd->add_option("--tokens", o->tokens)->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--seed", o->seed)->capture_default_str();
+  addDecodeOptions(cmd, o->model, o->tokens, o->seed);
   cmd->add_option("--precision", o->precision)
       ->check(CLI::IsMember({"w4a4", "w8a8"}))
       ->capture_default_str();

@@ -25,7 +25,6 @@ class StateFifo {
     }
     items_.emplace_back(node, std::move(tile));
     highWater_ = std::max(highWater_, int(items_.size()));
-    ++pushes_;
   }
   // The parent's tile for the next node: in BFS order it is always the front.
   const Tile& front(int node) {
@@ -33,7 +32,6 @@ class StateFifo {
       throw Error(fmt::format("state FIFO: node {} is not at the front (nodes not in BFS order?)",
                               node));
     }
-    ++reads_;
     return items_.front().second;
   }
   // After the parent's last child has read it.
@@ -41,19 +39,13 @@ class StateFifo {
     if (items_.empty()) throw Error("state FIFO underflow: pop from an empty FIFO");
     items_.pop_front();
   }
-  bool empty() const { return items_.empty(); }
 
-  int capacity() const { return capacity_; }
   int highWater() const { return highWater_; }
-  long pushes() const { return pushes_; }
-  long reads() const { return reads_; }
 
  private:
   int capacity_;
   std::deque<std::pair<int, Tile>> items_;
   int highWater_ = 0;
-  long pushes_ = 0;
-  long reads_ = 0;
 };
 
 }  // namespace specmamba
