@@ -1,0 +1,52 @@
+#pragma once
+// The fast port model: AXI-burst granular, no DRAM commands. Per AXI port and
+// direction it keeps the request channel (one request per cycle, at most
+// `outstanding` bursts in flight: a burst issues when the one `outstanding`
+// earlier completed) and a data cursor advanced at a steady rate:
+//   done(burst of m beats) = max(issue + latency + (m - 1) * cyclesPerBeat,
+//                                done(previous burst) + m * cyclesPerBeat)
+// (writes: from the last W beat instead of the issue). The two constants per
+// direction come from calibration runs of the detailed model at construction,
+// so refresh, DRAM efficiency and the bus limit are in them; nothing is tuned
+// by hand. Segment order as in the detailed model.
+#include <vector>
+
+#include "sim/platform/StreamPort.h"
+
+namespace specmamba::platform {
+
+struct PortCalibration {
+  // [read, write]: accelerator cycles from issue to completion of a one-beat
+  // segment on an idle port, and steady cycles per beat per port of a long stream.
+  double latency[2] = {0, 0};
+  double cyclesPerBeat[2] = {0, 0};
+};
+
+// Runs the detailed model: a one-beat segment and a long stream (at least
+// eight refresh intervals) per direction.
+PortCalibration calibratePort(const StreamPortConfig& config);
+
+class BurstStreamPort final : public StreamPort {
+ public:
+  explicit BurstStreamPort(const StreamPortConfig& config);
+  AccelCycle transfer(const StreamSegment& s, AccelCycle notBefore) override;
+  StreamPortStats stats() const override { return stats_; }
+  const PortCalibration& calibration() const { return calibration_; }
+
+ private:
+  struct Channel {  // one direction of one AXI port
+    std::vector<double> window;  // completion of the last `outstanding` bursts (ring)
+    size_t head = 0;
+    double nextIssue = 0, dataFree = 0, done = 0;
+  };
+
+  StreamPortConfig config_;
+  PortCalibration calibration_;
+  uint64_t busBytes_, beatsPer4k_;
+  std::vector<Channel> channels_[2];  // [read, write][port]
+  double issued_ = 0;                 // cycle after the previous segment's last request
+  AccelCycle busyUntil_ = 0;
+  StreamPortStats stats_;
+};
+
+}  // namespace specmamba::platform
