@@ -8,7 +8,6 @@
 #include "models/common/Error.h"
 #include "sim/platform/DetailedStreamPort.h"
 #include "sim/platform/PortClock.h"
-#include "sim/platform/PortStripe.h"
 
 namespace specmamba::platform {
 
@@ -45,11 +44,14 @@ BurstStreamPort::BurstStreamPort(const StreamPortConfig& config)
     : config_(config),
       calibration_(calibratePort(config)),
       busBytes_(uint64_t(config.busBits / 8)),
-      beatsPer4k_(4096 / busBytes_) {
+      beatsPer4k_(4096 / busBytes_),
+      burstBeats_(uint64_t(config.burstBeats)) {
+  // A burst takes at least 1/ports of a slot: at most outstanding x ports + 1 hold one.
   for (int d = 0; d < 2; ++d) {
-    Channel c;
-    c.window.assign(size_t(d == 0 ? config.readOutstanding : config.writeOutstanding), 0.0);
-    channels_[d].assign(size_t(config.axiPorts), c);
+    size_t size = 1;
+    while (size < size_t(config.axiPorts) * size_t(d == 0 ? config.readOutstanding : config.writeOutstanding) + 2)
+      size *= 2;
+    channels_[d].window.resize(size);
   }
 }
 
@@ -62,33 +64,49 @@ AccelCycle BurstStreamPort::transfer(const StreamSegment& s, AccelCycle notBefor
   const double start = std::max(double(notBefore), issued_);
   const int d = s.write ? 1 : 0;
   const double latency = calibration_.latency[d], perBeat = calibration_.cyclesPerBeat[d];
-  const int ports = config_.axiPorts;
-  double last = start, issued = issued_;
-  for (int p = 0; p < ports; ++p) {
-    Channel& ch = channels_[d][size_t(p)];
-    PortShare r = portShare(s.address / busBytes_, s.beats, p, ports);
-    while (r.beats > 0) {
-      const uint64_t m = nextBurstBeats(r, ports, config_.burstBeats, beatsPer4k_);
-      r.firstBeat += m * uint64_t(ports);
-      r.beats -= m;
-      double& slot = ch.window[ch.head];
-      double at = std::max({start, ch.nextIssue, slot});
-      ch.nextIssue = at + 1;
-      double first;  // earliest completion of the burst on an idle memory
-      if (s.write) {  // W beats, one per cycle; the write completes from its last beat
-        ch.dataFree = std::max(at, ch.dataFree) + double(m);
-        first = ch.dataFree - 1 + latency;
-        issued = std::max(issued, ch.dataFree);
-      } else {
-        first = at + latency + double(m - 1) * perBeat;
-        issued = std::max(issued, at + 1);
-      }
-      ch.done = std::max(first, ch.done + double(m) * perBeat);
-      slot = ch.done;
-      ch.head = (ch.head + 1) % ch.window.size();
+  const double outstanding = d == 0 ? config_.readOutstanding : config_.writeOutstanding;
+  // The ports are alike and share every segment beat by beat: one
+  // representative port carries the busiest port's beats for the latency terms
+  // and the average share for the throughput terms (one port: both the same).
+  const uint64_t ports = uint64_t(config_.axiPorts);
+  const bool one = ports == 1;
+  const uint64_t busiest = one ? s.beats : (s.beats + ports - 1) / ports;
+  const double scale = one ? 1.0 : double(s.beats) / double(ports) / double(busiest);
+  // A segment shorter than the port count reaches only some ports: each of
+  // its bursts takes that fraction of the representative port's request slots.
+  const double occupancy = one ? 1.0 : std::min(1.0, double(s.beats) / double(ports));
+  Channel& ch = channels_[d];
+  // The port's own beat index runs on by one per beat: bursts end at
+  // burstBeats or at a 4 KB boundary of it (as in the detailed model).
+  uint64_t local = one ? s.address / busBytes_ : s.address / busBytes_ / ports;
+  double issued = issued_;
+  for (uint64_t left = busiest; left > 0;) {
+    const uint64_t m = std::min(std::min(left, burstBeats_), beatsPer4k_ - (local & (beatsPer4k_ - 1)));
+    local += m;
+    left -= m;
+    const double average = double(m) * scale;
+    // The burst issues once the one `outstanding` slots earlier completed.
+    ch.slots += occupancy;
+    while (ch.count > 0 && ch.window[ch.head].slots <= ch.slots - outstanding) {
+      ch.freed = ch.window[ch.head].done;
+      ch.head = (ch.head + 1) & (ch.window.size() - 1);
+      --ch.count;
     }
-    last = std::max(last, ch.done);
+    const double at = std::max(std::max(start, ch.nextIssue), ch.freed);
+    ch.nextIssue = at + occupancy;
+    double first;  // earliest completion of the burst on an idle memory
+    if (s.write) {  // W beats, one per cycle; the write completes from its last beat
+      ch.dataFree = std::max(at + double(m), ch.dataFree + average);
+      first = ch.dataFree - 1 + latency;
+      issued = std::max(issued, ch.dataFree);
+    } else {
+      first = at + latency + double(m - 1) * perBeat;
+      issued = std::max(issued, at + 1);
+    }
+    ch.done = std::max(first, ch.done + average * perBeat);
+    ch.window[(ch.head + ch.count++) & (ch.window.size() - 1)] = {ch.slots, ch.done};
   }
+  const double last = std::max(start, ch.done);
   issued_ = issued;
   const AccelCycle done = AccelCycle(std::ceil(last - 1e-9));
   (s.write ? stats_.writeBeats : stats_.readBeats) += s.beats;

@@ -1,6 +1,7 @@
 #pragma once
-// The fast port model: AXI-burst granular, no DRAM commands. Per AXI port and
-// direction it keeps the request channel (one request per cycle, at most
+// The fast port model: AXI-burst granular, no DRAM commands. Per direction it
+// keeps, for a representative AXI port (the ports are alike and share each
+// segment beat by beat), the request channel (one request per cycle, at most
 // `outstanding` bursts in flight: a burst issues when the one `outstanding`
 // earlier completed) and a data cursor advanced at a steady rate:
 //   done(burst of m beats) = max(issue + latency + (m - 1) * cyclesPerBeat,
@@ -34,16 +35,21 @@ class BurstStreamPort final : public StreamPort {
   const PortCalibration& calibration() const { return calibration_; }
 
  private:
-  struct Channel {  // one direction of one AXI port
-    std::vector<double> window;  // completion of the last `outstanding` bursts (ring)
-    size_t head = 0;
+  struct Issued {
+    double slots, done;  // request slots taken up to and including this burst; its completion
+  };
+  struct Channel {  // one direction of the representative AXI port
+    std::vector<Issued> window;  // ring (power-of-two size) of bursts that may hold a request slot
+    size_t head = 0, count = 0;
+    double slots = 0;           // request slots taken so far
+    double freed = 0;           // completion of the newest burst whose slot was released
     double nextIssue = 0, dataFree = 0, done = 0;
   };
 
   StreamPortConfig config_;
   PortCalibration calibration_;
-  uint64_t busBytes_, beatsPer4k_;
-  std::vector<Channel> channels_[2];  // [read, write][port]
+  uint64_t busBytes_, beatsPer4k_, burstBeats_;  // beatsPer4k_: a power of two
+  Channel channels_[2];  // [read, write]: the representative port
   double issued_ = 0;                 // cycle after the previous segment's last request
   AccelCycle busyUntil_ = 0;
   StreamPortStats stats_;
