@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "bench/Benchmarks.h"
+#include "models/common/Error.h"
 #include "models/config/ModelConfig.h"
 #include "sim/config/PlatformConfig.h"
 #include "sim/platform/BurstStreamPort.h"
@@ -27,7 +28,20 @@ struct Options {
   int axiPorts = 0;  // 0: the platform's
   int outstanding = 0;
   double latencyNs = -1;  // interconnect round trip, split evenly; < 0: the platform's
+  std::string issue = "ahead";
 };
+
+// When the sequencer lets a segment go: as soon as the port allows (ahead),
+// each weight loop after the previous loop's data arrived (loop), or every
+// segment after the previous one's data arrived (segment).
+enum class Issue { Ahead, Loop, Segment };
+
+Issue parseIssue(const std::string& name) {
+  if (name == "ahead") return Issue::Ahead;
+  if (name == "loop") return Issue::Loop;
+  if (name == "segment") return Issue::Segment;
+  throw Error(fmt::format("--issue: \"{}\" is not one of ahead, loop, segment", name));
+}
 
 struct Timed {
   platform::AccelCycle cycles = 0;
@@ -35,16 +49,19 @@ struct Timed {
   double seconds = 0, cpuSeconds = 0;
 };
 
-// `tokens` x the model's layers (or the first `layers` of one token), every
-// segment issued as soon as the port allows (notBefore 0): the stream alone.
+// `tokens` x the first `layers` layers: the stream alone, no compute.
 Timed runStream(platform::StreamPort& port, const std::vector<std::vector<platform::StreamSegment>>& image,
-                int tokens, size_t layers) {
+                int tokens, size_t layers, Issue issue) {
   Timed t;
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
   for (int k = 0; k < tokens; ++k) {
     for (size_t l = 0; l < layers; ++l) {
-      for (const auto& s : image[l]) t.cycles = port.transfer(s, 0);
+      for (const auto& s : image[l]) {
+        const bool wait = issue == Issue::Segment ||
+                          (issue == Issue::Loop && s.category == platform::StreamCategory::Scales);
+        t.cycles = port.transfer(s, wait ? t.cycles : 0);
+      }
       t.segments += image[l].size();
     }
   }
@@ -54,6 +71,7 @@ Timed runStream(platform::StreamPort& port, const std::vector<std::vector<platfo
 }
 
 int run(const Options& o) {
+  const Issue issue = parseIssue(o.issue);
   const PlatformConfig p = loadPlatformConfig(o.platform);
   const ModelConfig m = loadModelConfig(o.model);
   platform::StreamPortConfig c = platform::streamPortConfig(p, "detailed");
@@ -73,10 +91,10 @@ int run(const Options& o) {
   fmt::print(
       "port platform={} memory={} model={} precision={} accel_MHz={} axi_ports={} bus_bits={} "
       "bus_limit_GBps={:.2f} dram_peak_GBps={:.2f} burst_beats={} outstanding={}/{} "
-      "latency_ns={}+{}\n",
+      "latency_ns={}+{} issue={}\n",
       p.name, c.memory.name, m.name, o.precision, c.accelClockMhz, c.axiPorts, c.busBits, busGBs,
       c.memory.peakBandwidthGBs(), c.burstBeats, c.readOutstanding, c.writeOutstanding,
-      c.requestLatencyNs, c.responseLatencyNs);
+      c.requestLatencyNs, c.responseLatencyNs, o.issue);
   fmt::print("layer_beats={} (reads {}, writes {}) layer_MB={:.3f} token_GB={:.4f}\n", sizes.total(),
              sizes.reads(), sizes.writes(), layerBytes / 1e6, layerBytes * m.nLayer / 1e9);
 
@@ -93,7 +111,7 @@ int run(const Options& o) {
   };
   const size_t dl = size_t(std::min(o.detailedLayers, m.nLayer));
   auto detailed = platform::makeStreamPort(c);
-  const double d = report("detailed", runStream(*detailed, image, 1, dl), int(dl));
+  const double d = report("detailed", runStream(*detailed, image, 1, dl, issue), int(dl));
 
   c.timing = "burst";
   const auto t0 = std::chrono::steady_clock::now();
@@ -104,10 +122,10 @@ int run(const Options& o) {
       "burst calibration_s={:.3f} read_latency={:.0f} read_cycles_per_beat={:.4f} "
       "write_latency={:.0f} write_cycles_per_beat={:.4f}\n",
       calibrationS, cal.latency[0], cal.cyclesPerBeat[0], cal.latency[1], cal.cyclesPerBeat[1]);
-  const double b = report("burst", runStream(burst, image, 1, dl), int(dl));
+  const double b = report("burst", runStream(burst, image, 1, dl, issue), int(dl));
   fmt::print("burst_vs_detailed_error={:+.3f}%\n", 100.0 * (b - d) / d);
   platform::BurstStreamPort full(c);
-  report("burst-full", runStream(full, image, o.tokens, image.size()), o.tokens * m.nLayer);
+  report("burst-full", runStream(full, image, o.tokens, image.size(), issue), o.tokens * m.nLayer);
   return 0;
 }
 
@@ -129,6 +147,10 @@ void addPortBench(CLI::App& app, Runner& runner) {
   cmd->add_option("--axi-ports", o->axiPorts, "override the platform's AXI port count");
   cmd->add_option("--outstanding", o->outstanding, "override read and write outstanding bursts");
   cmd->add_option("--latency-ns", o->latencyNs, "override the interconnect round trip (split evenly)");
+  cmd->add_option("--issue", o->issue,
+                  "ahead (as soon as the port allows), loop (a weight loop waits for the previous "
+                  "one's data) or segment (every segment waits)")
+      ->capture_default_str();
   cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
 }
 

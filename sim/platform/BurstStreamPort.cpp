@@ -79,33 +79,45 @@ AccelCycle BurstStreamPort::transfer(const StreamSegment& s, AccelCycle notBefor
   // The port's own beat index runs on by one per beat: bursts end at
   // burstBeats or at a 4 KB boundary of it (as in the detailed model).
   uint64_t local = one ? s.address / busBytes_ : s.address / busBytes_ / ports;
-  double issued = issued_;
+  // The loop works on locals (kept in registers) and stores them back after.
+  double issued = issued_, slots = ch.slots, freed = ch.freed, nextIssue = ch.nextIssue;
+  double dataFree = ch.dataFree, busy = ch.done;
+  size_t head = ch.head, count = ch.count;
+  Issued* const window = ch.window.data();
+  const size_t mask = ch.window.size() - 1;
   for (uint64_t left = busiest; left > 0;) {
     const uint64_t m = std::min(std::min(left, burstBeats_), beatsPer4k_ - (local & (beatsPer4k_ - 1)));
     local += m;
     left -= m;
     const double average = double(m) * scale;
     // The burst issues once the one `outstanding` slots earlier completed.
-    ch.slots += occupancy;
-    while (ch.count > 0 && ch.window[ch.head].slots <= ch.slots - outstanding) {
-      ch.freed = ch.window[ch.head].done;
-      ch.head = (ch.head + 1) & (ch.window.size() - 1);
-      --ch.count;
+    slots += occupancy;
+    while (count > 0 && window[head].slots <= slots - outstanding) {
+      freed = window[head].done;
+      head = (head + 1) & mask;
+      --count;
     }
-    const double at = std::max(std::max(start, ch.nextIssue), ch.freed);
-    ch.nextIssue = at + occupancy;
+    const double at = std::max(std::max(start, nextIssue), freed);
+    nextIssue = at + occupancy;
     double first;  // earliest completion of the burst on an idle memory
     if (s.write) {  // W beats, one per cycle; the write completes from its last beat
-      ch.dataFree = std::max(at + double(m), ch.dataFree + average);
-      first = ch.dataFree - 1 + latency;
-      issued = std::max(issued, ch.dataFree);
+      dataFree = std::max(at + double(m), dataFree + average);
+      first = dataFree - 1 + latency;
+      issued = std::max(issued, dataFree);
     } else {
       first = at + latency + double(m - 1) * perBeat;
       issued = std::max(issued, at + 1);
     }
-    ch.done = std::max(first, ch.done + average * perBeat);
-    ch.window[(ch.head + ch.count++) & (ch.window.size() - 1)] = {ch.slots, ch.done};
+    busy = std::max(first, busy + average * perBeat);
+    window[(head + count++) & mask] = {slots, busy};
   }
+  ch.slots = slots;
+  ch.freed = freed;
+  ch.nextIssue = nextIssue;
+  ch.dataFree = dataFree;
+  ch.done = busy;
+  ch.head = head;
+  ch.count = count;
   const double last = std::max(start, ch.done);
   issued_ = issued;
   const AccelCycle done = AccelCycle(std::ceil(last - 1e-9));
