@@ -50,8 +50,9 @@ struct Timed {
 };
 
 // `tokens` x the first `layers` layers: the stream alone, no compute.
-Timed runStream(platform::StreamPort& port, const std::vector<std::vector<platform::StreamSegment>>& image,
-                int tokens, size_t layers, Issue issue) {
+Timed runStream(platform::StreamPort& port,
+                const std::vector<std::vector<platform::StreamSegment>>& image, int tokens,
+                size_t layers, Issue issue) {
   Timed t;
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
@@ -95,8 +96,9 @@ int run(const Options& o) {
       p.name, c.memory.name, m.name, o.precision, c.accelClockMhz, c.axiPorts, c.busBits, busGBs,
       c.memory.peakBandwidthGBs(), c.burstBeats, c.readOutstanding, c.writeOutstanding,
       c.requestLatencyNs, c.responseLatencyNs, o.issue);
-  fmt::print("layer_beats={} (reads {}, writes {}) layer_MB={:.3f} token_GB={:.4f}\n", sizes.total(),
-             sizes.reads(), sizes.writes(), layerBytes / 1e6, layerBytes * m.nLayer / 1e9);
+  fmt::print("layer_beats={} (reads {}, writes {}) layer_MB={:.3f} token_GB={:.4f}\n",
+             sizes.total(), sizes.reads(), sizes.writes(), layerBytes / 1e6,
+             layerBytes * m.nLayer / 1e9);
 
   const auto report = [&](const char* name, const Timed& t, int layers) {
     const double ns = double(t.cycles) * cycleNs;
@@ -133,7 +135,8 @@ int run(const Options& o) {
 
 void addPortBench(CLI::App& app, Runner& runner) {
   auto* cmd = app.add_subcommand(
-      "port", "Accelerator memory port on a model's layer stream: effective GB/s, detailed vs burst");
+      "port",
+      "Accelerator memory port on a model's layer stream: effective GB/s, detailed vs burst");
   auto o = std::make_shared<Options>();
   cmd->add_option("--platform", o->platform)->capture_default_str();
   cmd->add_option("--model", o->model)->capture_default_str();
@@ -146,7 +149,8 @@ void addPortBench(CLI::App& app, Runner& runner) {
       ->capture_default_str();
   cmd->add_option("--axi-ports", o->axiPorts, "override the platform's AXI port count");
   cmd->add_option("--outstanding", o->outstanding, "override read and write outstanding bursts");
-  cmd->add_option("--latency-ns", o->latencyNs, "override the interconnect round trip (split evenly)");
+  cmd->add_option("--latency-ns", o->latencyNs,
+                  "override the interconnect round trip (split evenly)");
   cmd->add_option("--issue", o->issue,
                   "ahead (as soon as the port allows), loop (a weight loop waits for the previous "
                   "one's data) or segment (every segment waits)")

@@ -57,12 +57,14 @@ PlatformConfig parsePlatformConfig(const nlohmann::json& doc, const std::string&
     mismatch("channels", std::to_string(p.memory.channels), std::to_string(g.channels));
     mismatch("channel_width_bits", std::to_string(p.memory.channelWidthBits),
              std::to_string(g.channelWidthBits));
-    mismatch("data_rate_mtps", std::to_string(p.memory.dataRateMtps), std::to_string(spec.dataRateMtps));
+    mismatch("data_rate_mtps", std::to_string(p.memory.dataRateMtps),
+             std::to_string(spec.dataRateMtps));
   }
   p.axiPorts = int(o.integer("axi_ports", 1, 128));
   p.axiWidthBits = int(o.integer("axi_width_bits", 32, 1024));
   if ((p.axiWidthBits & (p.axiWidthBits - 1)) != 0) {
-    o.required("axi_width_bits").fail(fmt::format("must be a power of two, got {}", p.axiWidthBits));
+    o.required("axi_width_bits")
+        .fail(fmt::format("must be a power of two, got {}", p.axiWidthBits));
   }
   {
     JsonObject q = o.required("port").asObject();

@@ -1,8 +1,7 @@
 #pragma once
 // An FPGA board (SPEC §6): accelerator clock, off-chip memory, AXI ports.
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace specmamba {
 
@@ -19,9 +18,9 @@ struct MemorySummary {
 // "port"); what sim/platform/StreamPort models. Latencies are the interconnect's
 // (NoC + memory controller pipeline, HBM switch) on top of the DRAM command timing.
 struct PortConfig {
-  int burstBeats = 0;        // AXI burst length in beats (HLS max_read/write_burst_length)
-  int readOutstanding = 0;   // AXI read bursts in flight per port (HLS num_read_outstanding)
-  int writeOutstanding = 0;  // AXI write bursts in flight per port (num_write_outstanding)
+  int burstBeats = 0;            // AXI burst length in beats (HLS max_read/write_burst_length)
+  int readOutstanding = 0;       // AXI read bursts in flight per port (HLS num_read_outstanding)
+  int writeOutstanding = 0;      // AXI write bursts in flight per port (num_write_outstanding)
   double requestLatencyNs = 0;   // port -> memory controller queue
   double responseLatencyNs = 0;  // DRAM data / write acceptance -> port
   std::string source;            // where the numbers come from

@@ -49,7 +49,9 @@ BurstStreamPort::BurstStreamPort(const StreamPortConfig& config)
   // A burst takes at least 1/ports of a slot: at most outstanding x ports + 1 hold one.
   for (int d = 0; d < 2; ++d) {
     size_t size = 1;
-    while (size < size_t(config.axiPorts) * size_t(d == 0 ? config.readOutstanding : config.writeOutstanding) + 2)
+    while (size < size_t(config.axiPorts) *
+                          size_t(d == 0 ? config.readOutstanding : config.writeOutstanding) +
+                      2)
       size *= 2;
     channels_[d].window.resize(size);
   }
@@ -58,8 +60,9 @@ BurstStreamPort::BurstStreamPort(const StreamPortConfig& config)
 AccelCycle BurstStreamPort::transfer(const StreamSegment& s, AccelCycle notBefore) {
   if (s.beats == 0) throw Error("stream segment with no beats");
   if (s.address % busBytes_ != 0) {
-    throw Error(fmt::format("stream segment address {:#x} is not a multiple of the {}-byte bus beat",
-                            s.address, busBytes_));
+    throw Error(
+        fmt::format("stream segment address {:#x} is not a multiple of the {}-byte bus beat",
+                    s.address, busBytes_));
   }
   const double start = std::max(double(notBefore), issued_);
   const int d = s.write ? 1 : 0;
@@ -86,7 +89,8 @@ AccelCycle BurstStreamPort::transfer(const StreamSegment& s, AccelCycle notBefor
   Issued* const window = ch.window.data();
   const size_t mask = ch.window.size() - 1;
   for (uint64_t left = busiest; left > 0;) {
-    const uint64_t m = std::min(std::min(left, burstBeats_), beatsPer4k_ - (local & (beatsPer4k_ - 1)));
+    const uint64_t m =
+        std::min(std::min(left, burstBeats_), beatsPer4k_ - (local & (beatsPer4k_ - 1)));
     local += m;
     left -= m;
     const double average = double(m) * scale;
@@ -99,7 +103,7 @@ AccelCycle BurstStreamPort::transfer(const StreamSegment& s, AccelCycle notBefor
     }
     const double at = std::max(std::max(start, nextIssue), freed);
     nextIssue = at + occupancy;
-    double first;  // earliest completion of the burst on an idle memory
+    double first;   // earliest completion of the burst on an idle memory
     if (s.write) {  // W beats, one per cycle; the write completes from its last beat
       dataFree = std::max(at + double(m), dataFree + average);
       first = dataFree - 1 + latency;

@@ -38,19 +38,19 @@ class BurstStreamPort final : public StreamPort {
   struct Issued {
     double slots, done;  // request slots taken up to and including this burst; its completion
   };
-  struct Channel {  // one direction of the representative AXI port
+  struct Channel {               // one direction of the representative AXI port
     std::vector<Issued> window;  // ring (power-of-two size) of bursts that may hold a request slot
     size_t head = 0, count = 0;
-    double slots = 0;           // request slots taken so far
-    double freed = 0;           // completion of the newest burst whose slot was released
+    double slots = 0;  // request slots taken so far
+    double freed = 0;  // completion of the newest burst whose slot was released
     double nextIssue = 0, dataFree = 0, done = 0;
   };
 
   StreamPortConfig config_;
   PortCalibration calibration_;
   uint64_t busBytes_, beatsPer4k_, burstBeats_;  // beatsPer4k_: a power of two
-  Channel channels_[2];  // [read, write]: the representative port
-  double issued_ = 0;                 // cycle after the previous segment's last request
+  Channel channels_[2];                          // [read, write]: the representative port
+  double issued_ = 0;                            // cycle after the previous segment's last request
   AccelCycle busyUntil_ = 0;
   StreamPortStats stats_;
 };

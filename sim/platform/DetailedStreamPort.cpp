@@ -28,7 +28,7 @@ dram::Cycle DetailedStreamPort::submit(uint64_t address, bool write, uint64_t id
 }
 
 AccelCycle DetailedStreamPort::issue(Channel& ch, bool write, uint64_t firstBeat, uint64_t beats,
-                               AccelCycle start) {
+                                     AccelCycle start) {
   const size_t window = size_t(write ? config_.writeOutstanding : config_.readOutstanding);
   AccelCycle at = std::max(start, ch.nextIssue);
   if (ch.inFlight.size() == window) {  // wait for the oldest burst to finish
@@ -122,8 +122,9 @@ void DetailedStreamPort::resolveAll(Channel& ch) {
 AccelCycle DetailedStreamPort::transfer(const StreamSegment& s, AccelCycle notBefore) {
   if (s.beats == 0) throw Error("stream segment with no beats");
   if (s.address % busBytes_ != 0) {
-    throw Error(fmt::format("stream segment address {:#x} is not a multiple of the {}-byte bus beat",
-                            s.address, busBytes_));
+    throw Error(
+        fmt::format("stream segment address {:#x} is not a multiple of the {}-byte bus beat",
+                    s.address, busBytes_));
   }
   const AccelCycle start = std::max(notBefore, issued_);
   const int ports = config_.axiPorts;
@@ -131,7 +132,8 @@ AccelCycle DetailedStreamPort::transfer(const StreamSegment& s, AccelCycle notBe
   // Each port's share in AXI bursts of at most burstBeats, split where the
   // port's own address (beat index / ports) crosses 4 KB; ports take turns.
   std::vector<PortShare> share(channels.size());
-  for (int p = 0; p < ports; ++p) share[size_t(p)] = portShare(s.address / busBytes_, s.beats, p, ports);
+  for (int p = 0; p < ports; ++p)
+    share[size_t(p)] = portShare(s.address / busBytes_, s.beats, p, ports);
   const uint64_t beatsPer4k = 4096 / busBytes_;
   for (bool more = true; more;) {
     more = false;

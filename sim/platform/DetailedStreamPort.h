@@ -35,7 +35,7 @@ class DetailedStreamPort final : public StreamPort {
   };
   struct Channel {  // one direction of one AXI port
     std::deque<Txn> inFlight;
-    size_t resolved = 0;      // inFlight[0, resolved) are resolved
+    size_t resolved = 0;       // inFlight[0, resolved) are resolved
     AccelCycle nextIssue = 0;  // AR/AW: one request per cycle
     AccelCycle dataFree = 0;   // R/W data channel: next free cycle
   };
@@ -53,11 +53,11 @@ class DetailedStreamPort final : public StreamPort {
   dram::DramSystem system_;
   uint64_t busBytes_, burstBytes_;
   AccelCycle requestLatency_, responseLatency_;
-  std::vector<Channel> channels_[2];  // [read, write][port]
+  std::vector<Channel> channels_[2];                    // [read, write][port]
   std::unordered_map<uint64_t, dram::Cycle> readDone_;  // DRAM completions not yet consumed
   uint64_t nextId_ = 0;
   dram::Cycle memoryCursor_ = 0;  // requests reach the controller in issue order
-  AccelCycle issued_ = 0;  // cycle after the previous segment's last request
+  AccelCycle issued_ = 0;         // cycle after the previous segment's last request
   AccelCycle busyUntil_ = 0;
   StreamPortStats stats_;
 };

@@ -11,9 +11,9 @@ namespace {
 uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 uint64_t alignUp(uint64_t a, uint64_t b) { return ceilDiv(a, b) * b; }
 
-constexpr uint64_t EXPONENT_GROUP = 8;   // elements per 4-bit PoT exponent (SPEC §3)
-constexpr uint64_t WEIGHT_GROUP = 128;   // weight inputs per group with two 3-bit exponents
-constexpr uint64_t SCALE_BITS = 2 * 3;   // s1, s2 per weight group
+constexpr uint64_t EXPONENT_GROUP = 8;  // elements per 4-bit PoT exponent (SPEC §3)
+constexpr uint64_t WEIGHT_GROUP = 128;  // weight inputs per group with two 3-bit exponents
+constexpr uint64_t SCALE_BITS = 2 * 3;  // s1, s2 per weight group
 constexpr uint64_t IMAGE_ALIGN = 4096;
 
 // int8 values plus their 4-bit exponents, in bytes.
@@ -30,8 +30,8 @@ LayerStreamSizes layerStreamSizes(const ModelConfig& m, const LayerStreamOptions
   s.convState = ceilDiv(withExponents(uint64_t(m.dConv) * uint64_t(m.convDim())), beatBytes);
   s.convWeights = s.convState;  // d_conv taps per channel, same packing
   s.ssmState = ceilDiv(withExponents(uint64_t(m.ssmStateElements())), beatBytes);
-  const uint64_t weights = uint64_t(m.inProjOut()) * uint64_t(m.dModel) +
-                           uint64_t(m.dModel) * uint64_t(m.dInner);
+  const uint64_t weights =
+      uint64_t(m.inProjOut()) * uint64_t(m.dModel) + uint64_t(m.dModel) * uint64_t(m.dInner);
   s.weightBeats = ceilDiv(weights * bits, uint64_t(o.busBits));
   const uint64_t loop = uint64_t(o.loopBeats);
   s.loops = ceilDiv(s.weightBeats, loop);
@@ -41,7 +41,8 @@ LayerStreamSizes layerStreamSizes(const ModelConfig& m, const LayerStreamOptions
   return s;
 }
 
-std::vector<StreamSegment> layerStream(const ModelConfig& m, const LayerStreamOptions& o, int layer) {
+std::vector<StreamSegment> layerStream(const ModelConfig& m, const LayerStreamOptions& o,
+                                       int layer) {
   if (layer < 0 || layer >= m.nLayer)
     throw Error(fmt::format("layer {} outside 0..{}", layer, m.nLayer - 1));
   const LayerStreamSizes s = layerStreamSizes(m, o);

@@ -31,10 +31,10 @@ struct LayerStreamOptions {
 
 struct LayerStreamSizes {  // beats of one layer
   uint64_t convState = 0, convWeights = 0, ssmState = 0;
-  uint64_t weightBeats = 0;     // weights without scales
-  uint64_t loops = 0;           // weight loops
+  uint64_t weightBeats = 0;  // weights without scales
+  uint64_t loops = 0;        // weight loops
   uint64_t scaleBeatsPerLoop = 0;
-  uint64_t lastLoopBeats = 0;   // weight beats of the last loop
+  uint64_t lastLoopBeats = 0;  // weight beats of the last loop
   uint64_t weightStream() const { return weightBeats + loops * scaleBeatsPerLoop; }
   uint64_t reads() const { return convState + convWeights + ssmState + weightStream(); }
   uint64_t writes() const { return convState + ssmState; }

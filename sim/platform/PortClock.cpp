@@ -18,9 +18,10 @@ uint64_t ceilDiv(unsigned __int128 a, uint64_t b) { return uint64_t((a + b - 1) 
 PortClock::PortClock(double accelClockMhz, int64_t tckPs) {
   const double khz = accelClockMhz * 1000.0;
   if (!(khz >= 1) || std::fabs(khz - std::round(khz)) > 1e-6 || tckPs <= 0) {
-    throw Error(fmt::format("accelerator clock {} MHz must be a whole number of kHz and tCK ({} ps) "
-                            "positive",
-                            accelClockMhz, tckPs));
+    throw Error(
+        fmt::format("accelerator clock {} MHz must be a whole number of kHz and tCK ({} ps) "
+                    "positive",
+                    accelClockMhz, tckPs));
   }
   accelKhz_ = uint64_t(std::llround(khz));
   // accel period / tCK = (1e9 / kHz ps) / tckPs

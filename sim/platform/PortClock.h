@@ -18,7 +18,6 @@ class PortClock {
   uint64_t toAccel(dram::Cycle memoryCycle) const;
   // Whole accelerator cycles covering `ns` (rounded up).
   uint64_t accelCycles(double ns) const;
-  double accelClockMhz() const { return double(accelKhz_) / 1000.0; }
 
  private:
   uint64_t accelKhz_;

@@ -14,13 +14,20 @@ namespace specmamba::platform {
 
 const char* categoryName(StreamCategory c) {
   switch (c) {
-    case StreamCategory::Weights: return "weights";
-    case StreamCategory::Scales: return "scales";
-    case StreamCategory::SsmState: return "ssm_state";
-    case StreamCategory::ConvState: return "conv_state";
-    case StreamCategory::ConvWeights: return "conv_weights";
-    case StreamCategory::Activations: return "activations";
-    case StreamCategory::Params: return "params";
+    case StreamCategory::Weights:
+      return "weights";
+    case StreamCategory::Scales:
+      return "scales";
+    case StreamCategory::SsmState:
+      return "ssm_state";
+    case StreamCategory::ConvState:
+      return "conv_state";
+    case StreamCategory::ConvWeights:
+      return "conv_weights";
+    case StreamCategory::Activations:
+      return "activations";
+    case StreamCategory::Params:
+      return "params";
   }
   return "?";
 }
@@ -33,26 +40,30 @@ void validate(const StreamPortConfig& c) {
     fail(fmt::format("bus width {} bits is not a power of two >= 8", c.busBits));
   if (c.axiPorts < 1) fail(fmt::format("axiPorts {} < 1", c.axiPorts));
   if (c.burstBeats < 1 || c.burstBeats * c.busBits / 8 > 4096)
-    fail(fmt::format("burst of {} beats of {} bits: must be 1 beat .. 4 KB", c.burstBeats, c.busBits));
+    fail(fmt::format("burst of {} beats of {} bits: must be 1 beat .. 4 KB", c.burstBeats,
+                     c.busBits));
   if (c.readOutstanding < 1 || c.writeOutstanding < 1)
     fail(fmt::format("outstanding bursts must be >= 1 (read {}, write {})", c.readOutstanding,
                      c.writeOutstanding));
   if (c.requestLatencyNs < 0 || c.responseLatencyNs < 0) fail("negative interconnect latency");
   if (c.axiPorts > 1 && c.memory.org.burstBytes() > c.busBits / 8) {
-    fail(fmt::format("striping beats across {} ports needs DRAM bursts ({} B) no larger than a beat "
-                     "({} B)",
-                     c.axiPorts, c.memory.org.burstBytes(), c.busBits / 8));
+    fail(
+        fmt::format("striping beats across {} ports needs DRAM bursts ({} B) no larger than a beat "
+                    "({} B)",
+                    c.axiPorts, c.memory.org.burstBytes(), c.busBits / 8));
   }
 }
 
 // The registry of implementations (STYLE.md 4).
-const std::vector<std::pair<std::string, std::function<std::unique_ptr<StreamPort>(const StreamPortConfig&)>>>&
+const std::vector<
+    std::pair<std::string, std::function<std::unique_ptr<StreamPort>(const StreamPortConfig&)>>>&
 registry() {
   static const std::vector<
       std::pair<std::string, std::function<std::unique_ptr<StreamPort>(const StreamPortConfig&)>>>
-      r = {{"burst", [](const StreamPortConfig& c) { return std::make_unique<BurstStreamPort>(c); }},
-           {"detailed",
-            [](const StreamPortConfig& c) { return std::make_unique<DetailedStreamPort>(c); }}};
+      r = {
+          {"burst", [](const StreamPortConfig& c) { return std::make_unique<BurstStreamPort>(c); }},
+          {"detailed",
+           [](const StreamPortConfig& c) { return std::make_unique<DetailedStreamPort>(c); }}};
   return r;
 }
 

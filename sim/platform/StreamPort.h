@@ -38,13 +38,13 @@ struct StreamSegment {
 // g mod axiPorts, so with one port per HBM pseudo-channel and the presets'
 // channel-interleaved mapping each port streams its own pseudo-channel.
 struct StreamPortConfig {
-  dram::DramSpec memory;     // the platform's DRAM preset
-  double accelClockMhz = 0;  // accelerator clock (a whole number of kHz: conversions are exact)
-  int busBits = 256;         // AXI data width per port
-  int axiPorts = 1;          // AXI master ports the stream is striped across
-  int burstBeats = 16;       // AXI burst length (beats); bursts also split at 4 KB boundaries
-  int readOutstanding = 16;  // AXI read bursts in flight per port
-  int writeOutstanding = 16; // AXI write bursts in flight per port
+  dram::DramSpec memory;         // the platform's DRAM preset
+  double accelClockMhz = 0;      // accelerator clock (a whole number of kHz: conversions are exact)
+  int busBits = 256;             // AXI data width per port
+  int axiPorts = 1;              // AXI master ports the stream is striped across
+  int burstBeats = 16;           // AXI burst length (beats); bursts also split at 4 KB boundaries
+  int readOutstanding = 16;      // AXI read bursts in flight per port
+  int writeOutstanding = 16;     // AXI write bursts in flight per port
   double requestLatencyNs = 0;   // interconnect: port -> memory controller queue
   double responseLatencyNs = 0;  // interconnect: DRAM data / write acceptance -> port
   std::string timing = "burst";  // "burst" or "detailed"

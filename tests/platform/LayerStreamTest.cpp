@@ -66,7 +66,8 @@ TEST_CASE("layer stream: reads are sequential, writes in their own region", "[la
   CHECK(l1[l1.size() - 2].address > l0.back().address);
 }
 
-TEST_CASE("layer stream: W8A8 doubles the weight beats, two scale beats per loop", "[layerstream]") {
+TEST_CASE("layer stream: W8A8 doubles the weight beats, two scale beats per loop",
+          "[layerstream]") {
   const ModelConfig m = loadModelConfig("mamba2-2.7b");
   const LayerStreamSizes w4 = layerStreamSizes(m, {});
   LayerStreamOptions o;
@@ -82,8 +83,8 @@ TEST_CASE("layer stream: W8A8 doubles the weight beats, two scale beats per loop
 
 TEST_CASE("layer stream: mamba2-130m sizes", "[layerstream]") {
   const LayerStreamSizes s = layerStreamSizes(loadModelConfig("mamba2-130m"), {});
-  CHECK(s.convState == 238);   // 4 x 1792 int8 + 4-bit exponents
-  CHECK(s.ssmState == 6528);   // 24 x 64 x 128 + exponents
+  CHECK(s.convState == 238);  // 4 x 1792 int8 + 4-bit exponents
+  CHECK(s.ssmState == 6528);  // 24 x 64 x 128 + exponents
   CHECK(s.weightBeats == 58656);
   CHECK(s.loops == 230);
   CHECK(s.lastLoopBeats == 32);

@@ -1,7 +1,6 @@
 // The accelerator's memory port: clock conversion, platform port parameters,
 // the detailed model's mechanics, and the burst model against it.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -33,7 +32,8 @@ struct Step {
 
 AccelCycle run(StreamPort& port, const std::vector<Step>& steps) {
   AccelCycle done = 0;
-  for (const auto& s : steps) done = port.transfer(s.segment, s.notBefore < 0 ? done : AccelCycle(s.notBefore));
+  for (const auto& s : steps)
+    done = port.transfer(s.segment, s.notBefore < 0 ? done : AccelCycle(s.notBefore));
   return done;
 }
 
@@ -55,7 +55,8 @@ std::vector<Step> layers(const std::string& model, int count) {
   return steps;
 }
 
-std::vector<Step> pattern(uint64_t segments, uint64_t beats, bool alternateWrites, int64_t spacing) {
+std::vector<Step> pattern(uint64_t segments, uint64_t beats, bool alternateWrites,
+                          int64_t spacing) {
   std::vector<Step> steps;
   for (uint64_t i = 0; i < segments; ++i) {
     const bool write = alternateWrites && i % 2 == 1;
@@ -92,10 +93,12 @@ TEST_CASE("platform port parameters are validated with file and JSON pointer", "
   CHECK(p.port.readOutstanding == 16);
   CHECK(p.port.requestLatencyNs == 75);
   const auto base = nlohmann::json::parse(locateConfig("platforms", "u280").text);
-  const auto fails = [&](const std::function<void(nlohmann::json&)>& edit, const std::string& what) {
+  const auto fails = [&](const std::function<void(nlohmann::json&)>& edit,
+                         const std::string& what) {
     nlohmann::json j = base;
     edit(j);
-    CHECK_THROWS_WITH(parsePlatformConfig(j, "p.json"), Catch::StartsWith("p.json: ") && Catch::Contains(what));
+    CHECK_THROWS_WITH(parsePlatformConfig(j, "p.json"),
+                      Catch::StartsWith("p.json: ") && Catch::Contains(what));
   };
   fails([](auto& j) { j["port"]["outstanding"] = 4; },
         "/port/outstanding: unknown key (allowed: burst_beats");
