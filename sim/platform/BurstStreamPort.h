@@ -5,11 +5,15 @@
 // `outstanding` bursts in flight: a burst issues when the one `outstanding`
 // earlier completed) and a data cursor advanced at a steady rate:
 //   done(burst of m beats) = max(issue + latency + (m - 1) * cyclesPerBeat,
-//                                done(previous burst) + m * cyclesPerBeat)
-// (writes: from the last W beat instead of the issue). The two constants per
-// direction come from calibration runs of the detailed model at construction,
-// so refresh, DRAM efficiency and the bus limit are in them; nothing is tuned
-// by hand. Segment order as in the detailed model.
+//                                done(previous burst) + m * cyclesPerBeat,
+//                                DRAM service end + tail)      (reads)
+// (writes: from the last W beat instead of the issue). latency (open row,
+// or closed after an address jump) and cyclesPerBeat come from calibration
+// runs of the detailed model at construction; the DRAM service runs at the
+// preset's peak rate per port and stops for all-bank refresh (every tREFI,
+// tRP + tRFC, then a closed row), so refresh shows wherever too few bursts
+// are in flight to hide it. Nothing is tuned by hand. Segment order as in the
+// detailed model.
 #include <vector>
 
 #include "sim/platform/StreamPort.h"
@@ -18,8 +22,10 @@ namespace specmamba::platform {
 
 struct PortCalibration {
   // [read, write]: accelerator cycles from issue to completion of a one-beat
-  // segment on an idle port, and steady cycles per beat per port of a long stream.
+  // segment on an idle port that continues the stream (open row) and after a
+  // jump (closed row), and steady cycles per beat per port of a long stream.
   double latency[2] = {0, 0};
+  double coldLatency[2] = {0, 0};
   double cyclesPerBeat[2] = {0, 0};
 };
 
@@ -38,6 +44,13 @@ class BurstStreamPort final : public StreamPort {
   struct Issued {
     double slots, done;  // request slots taken up to and including this burst; its completion
   };
+  // A read's DRAM service (from `arrival`, `beats` at the DRAM's peak rate
+  // per port, after the previous read's) and the all-bank refresh block it
+  // runs into (every tREFI, tRP + tRFC long): the cycle its last data leave
+  // the DRAM.
+  // `free` and `refresh` (start of the last refresh passed) are its state.
+  double dramService(double arrival, double beats, double& free, double& refresh) const;
+
   struct Channel {               // one direction of the representative AXI port
     std::vector<Issued> window;  // ring (power-of-two size) of bursts that may hold a request slot
     size_t head = 0, count = 0;
@@ -52,6 +65,10 @@ class BurstStreamPort final : public StreamPort {
   Channel channels_[2];                          // [read, write]: the representative port
   double issued_ = 0;                            // cycle after the previous segment's last request
   AccelCycle busyUntil_ = 0;
+  double dramCyclesPerBeat_ = 0, dramFree_ = 0, openAccess_ = 0, closedAccess_ = 0;
+  double refresh_ = 0;
+  double refreshPeriod_ = 0, refreshBlock_ = 0, requestLatency_ = 0;  // accelerator cycles
+  uint64_t nextAddress_[2] = {0, 0};  // where each direction's stream would go on
   StreamPortStats stats_;
 };
 
