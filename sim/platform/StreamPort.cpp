@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
 #include <utility>
 #include <vector>
 
@@ -55,15 +54,16 @@ void validate(const StreamPortConfig& c) {
 }
 
 // The registry of implementations (STYLE.md 4).
-const std::vector<
-    std::pair<std::string, std::function<std::unique_ptr<StreamPort>(const StreamPortConfig&)>>>&
-registry() {
-  static const std::vector<
-      std::pair<std::string, std::function<std::unique_ptr<StreamPort>(const StreamPortConfig&)>>>
-      r = {
-          {"burst", [](const StreamPortConfig& c) { return std::make_unique<BurstStreamPort>(c); }},
-          {"detailed",
-           [](const StreamPortConfig& c) { return std::make_unique<DetailedStreamPort>(c); }}};
+using Factory = std::unique_ptr<StreamPort> (*)(const StreamPortConfig&);
+const std::vector<std::pair<std::string, Factory>>& registry() {
+  static const std::vector<std::pair<std::string, Factory>> r = {
+      {"burst",
+       [](const StreamPortConfig& c) -> std::unique_ptr<StreamPort> {
+         return std::make_unique<BurstStreamPort>(c);
+       }},
+      {"detailed", [](const StreamPortConfig& c) -> std::unique_ptr<StreamPort> {
+         return std::make_unique<DetailedStreamPort>(c);
+       }}};
   return r;
 }
 
