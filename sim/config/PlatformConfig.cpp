@@ -57,12 +57,29 @@ PlatformConfig parsePlatformConfig(const nlohmann::json& doc, const std::string&
     mismatch("channels", std::to_string(p.memory.channels), std::to_string(g.channels));
     mismatch("channel_width_bits", std::to_string(p.memory.channelWidthBits),
              std::to_string(g.channelWidthBits));
-    mismatch("data_rate_mtps", std::to_string(p.memory.dataRateMtps), std::to_string(spec.dataRateMtps));
+    mismatch("data_rate_mtps", std::to_string(p.memory.dataRateMtps),
+             std::to_string(spec.dataRateMtps));
   }
   p.axiPorts = int(o.integer("axi_ports", 1, 128));
   p.axiWidthBits = int(o.integer("axi_width_bits", 32, 1024));
   if ((p.axiWidthBits & (p.axiWidthBits - 1)) != 0) {
-    o.required("axi_width_bits").fail(fmt::format("must be a power of two, got {}", p.axiWidthBits));
+    o.required("axi_width_bits")
+        .fail(fmt::format("must be a power of two, got {}", p.axiWidthBits));
+  }
+  {
+    JsonObject q = o.required("port").asObject();
+    p.port.burstBeats = int(q.integer("burst_beats", 1, 256));  // AXI4 INCR bursts: 1..256 beats
+    p.port.readOutstanding = int(q.integer("read_outstanding", 1, 1024));
+    p.port.writeOutstanding = int(q.integer("write_outstanding", 1, 1024));
+    p.port.requestLatencyNs = q.number("request_latency_ns", 0, 10000);
+    p.port.responseLatencyNs = q.number("response_latency_ns", 0, 10000);
+    p.port.source = q.string("source");
+    q.finish();
+    if (int64_t(p.port.burstBeats) * p.axiWidthBits / 8 > 4096) {
+      q.required("burst_beats")
+          .fail(fmt::format("{} beats of {} bits cross a 4 KB boundary (AXI4 forbids it)",
+                            p.port.burstBeats, p.axiWidthBits));
+    }
   }
   p.notes = o.string("notes", "");
   o.finish();

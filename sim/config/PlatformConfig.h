@@ -1,8 +1,7 @@
 #pragma once
 // An FPGA board (SPEC §6): accelerator clock, off-chip memory, AXI ports.
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 namespace specmamba {
 
@@ -15,6 +14,18 @@ struct MemorySummary {
   std::string preset;  // DRAM timing preset (configs/memory/<preset>.json)
 };
 
+// The accelerator's AXI master port(s) into the memory (configs/platforms/*.json
+// "port"); what sim/platform/StreamPort models. Latencies are the interconnect's
+// (NoC + memory controller pipeline, HBM switch) on top of the DRAM command timing.
+struct PortConfig {
+  int burstBeats = 0;            // AXI burst length in beats (HLS max_read/write_burst_length)
+  int readOutstanding = 0;       // AXI read bursts in flight per port (HLS num_read_outstanding)
+  int writeOutstanding = 0;      // AXI write bursts in flight per port (num_write_outstanding)
+  double requestLatencyNs = 0;   // port -> memory controller queue
+  double responseLatencyNs = 0;  // DRAM data / write acceptance -> port
+  std::string source;            // where the numbers come from
+};
+
 struct PlatformConfig {
   std::string name;
   std::string origin;
@@ -25,6 +36,7 @@ struct PlatformConfig {
   MemorySummary memory;
   int axiPorts = 0;
   int axiWidthBits = 0;
+  PortConfig port;
   std::string notes;
 };
 

@@ -6,14 +6,16 @@
 // accelerator clock cycles; the implementation converts to the memory clock.
 //
 // Two implementations (makeStreamPort):
-//  * detailed: every 64-byte burst goes through the command-level DramSystem
-//    (sim/memory), the reference.
-//  * burst: burst-granular timing calibrated to the command-level model
-//    (what sweeps use); its error against `detailed` is tested.
+//  * detailed: every DRAM burst (64 B on DDR4, 32 B on HBM) goes through the
+//    command-level DramSystem (sim/memory), the reference.
+//  * burst: segment-level timing whose constants come from calibration runs
+//    of `detailed` at construction (what sweeps use); its error is tested.
+// docs/memory.md "Accelerator port" describes both.
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "sim/config/PlatformConfig.h"
 #include "sim/memory/DramSpec.h"
 
 namespace specmamba::platform {
@@ -30,17 +32,27 @@ struct StreamSegment {
   StreamCategory category = StreamCategory::Weights;
 };
 
+// The port's mechanics, all data (configs/platforms/*.json "port", see
+// streamPortConfig()). With axiPorts > 1 the stream is striped beat by beat
+// across the ports: global beat g (address / busBytes) goes to port
+// g mod axiPorts, so with one port per HBM pseudo-channel and the presets'
+// channel-interleaved mapping each port streams its own pseudo-channel.
 struct StreamPortConfig {
-  dram::DramSpec memory;     // the platform's DRAM preset
-  double accelClockMhz = 0;  // accelerator clock
-  int busBits = 256;         // AXI data width
-  int maxOutstanding = 0;    // outstanding bursts the port may have in flight (0: implementation default, documented)
+  dram::DramSpec memory;         // the platform's DRAM preset
+  double accelClockMhz = 0;      // accelerator clock (a whole number of kHz: conversions are exact)
+  int busBits = 256;             // AXI data width per port
+  int axiPorts = 1;              // AXI master ports the stream is striped across
+  int burstBeats = 16;           // AXI burst length (beats); bursts also split at 4 KB boundaries
+  int readOutstanding = 16;      // AXI read bursts in flight per port
+  int writeOutstanding = 16;     // AXI write bursts in flight per port
+  double requestLatencyNs = 0;   // interconnect: port -> memory controller queue
+  double responseLatencyNs = 0;  // interconnect: DRAM data / write acceptance -> port
   std::string timing = "burst";  // "burst" or "detailed"
 };
 
 struct StreamPortStats {
   uint64_t readBeats = 0, writeBeats = 0;
-  AccelCycle busyCycles = 0;  // cycles with at least one beat transferred
+  AccelCycle busyCycles = 0;  // cycles with at least one segment in flight (issued, not complete)
 };
 
 class StreamPort {
@@ -54,6 +66,9 @@ class StreamPort {
   virtual StreamPortStats stats() const = 0;
 };
 
+// `timing` names the implementation; an unknown name lists the valid ones.
 std::unique_ptr<StreamPort> makeStreamPort(const StreamPortConfig& config);
+// The port of `platform` (its memory preset, clock, AXI ports and "port" block).
+StreamPortConfig streamPortConfig(const PlatformConfig& platform, const std::string& timing);
 
 }  // namespace specmamba::platform
