@@ -243,6 +243,7 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
   std::vector<int32_t> rowN(static_cast<size_t>(N));
   if (trace) {
     trace->dtA = dtA;
+    trace->dARaw = dAraw;
     trace->dA = dA;
     trace->dB = dB;
     trace->hNew.assign(size_t(N) * D, 0);

@@ -195,6 +195,7 @@ SsmState zeroSsmState(int nHeads, int headdim, int dState);
 // Intermediates of one step, filled when a trace is passed (golden vectors).
 struct SsmTrace {
   std::vector<int32_t> dtA;   // [heads]
+  std::vector<int32_t> dARaw; // [heads], exp(dtA) before quantization
   PotVector dA;               // [heads]
   PotVector dB;               // [heads][N]
   std::vector<int32_t> hNew;  // [N][d_inner], before re-quantization
