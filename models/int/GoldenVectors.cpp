@@ -80,6 +80,7 @@ json traceJson(const IntLayerTrace& t) {
            {{"dtA", t.ssm.dtA},
             {"dA_raw", t.ssm.dARaw},
             {"dA", pot(t.ssm.dA)},
+            {"dB_raw", t.ssm.dBRaw},
             {"dB", pot(t.ssm.dB)},
             {"h_new", t.ssm.hNew},
             {"htC", t.ssm.htC},

@@ -245,6 +245,7 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
     trace->dtA = dtA;
     trace->dARaw = dAraw;
     trace->dA = dA;
+    trace->dBRaw = dBraw;
     trace->dB = dB;
     trace->hNew.assign(size_t(N) * D, 0);
     trace->htC.assign(size_t(D), 0);

@@ -197,6 +197,7 @@ struct SsmTrace {
   std::vector<int32_t> dtA;   // [heads]
   std::vector<int32_t> dARaw; // [heads], exp(dtA) before quantization
   PotVector dA;               // [heads]
+  std::vector<int32_t> dBRaw; // [heads][N], dt*B before quantization
   PotVector dB;               // [heads][N]
   std::vector<int32_t> hNew;  // [N][d_inner], before re-quantization
   std::vector<int32_t> htC;   // [d_inner]

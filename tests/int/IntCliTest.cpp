@@ -146,6 +146,8 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     lutStage(silu, std::vector<int32_t>(zx.begin(), zx.begin() + D), tr["silu_z"], tr["zq"]);
     lutStage(softplus, tr["dt_in"], tr["dt"], tr["dtq"]);
     lutStage(expL, tr["ssm"]["dtA"], tr["ssm"]["dA_raw"], tr["ssm"]["dA"]);
+    const PotVector dB = quantizePot(tr["ssm"]["dB_raw"].get<std::vector<int32_t>>(), 8);
+    REQUIRE(dB == potOf(tr["ssm"]["dB"]));
     const PotVector uq = potOf(tr["uq"]);
     std::vector<int32_t> y(size_t(inProj.rows));
     linear(inProj, uq.q.data(), uq.s.data(), y.data());

@@ -99,6 +99,7 @@ Vectors goldenVectors(const GoldenFiles& g, int bits) {
         add(vec<int32_t>(tr["silu_xbc"]), tr["xbc"]);
         add(vec<int32_t>(tr["dt"]), tr["dtq"]);
         add(vec<int32_t>(tr["ssm"]["dA_raw"]), tr["ssm"]["dA"]);
+        add(vec<int32_t>(tr["ssm"]["dB_raw"]), tr["ssm"]["dB"]);
         add(vec<int32_t>(tr["y"]), tr["yq"]);
         add(vec<int32_t>(tr["silu_z"]), tr["zq"]);
         const Json& h = t["state_after"]["ssm"];  // the stored state: along headdim
