@@ -134,7 +134,7 @@ TEST_CASE("sm_conv1d regression catches a round-to-nearest output shift", "[rtl]
   CHECK(countMismatches(runConv(dut, rng, v, 0.7, 0.6).outputs, v.expected) > 0);
 }
 
-TEST_CASE("sm_conv1d runs the exported layers' conv over the token sequence, state on chip",
+TEST_CASE("sm_conv1d runs the exported layers' conv over the token sequence and from each exported state",
           "[rtl][conv][real]") {
   constexpr unsigned kMaxGroups = 72;  // Vsm_conv1d_g72: a whole tiny-256 layer
   Rng rng(testSeed("sm_conv1d real", 0xB3));
@@ -167,6 +167,39 @@ TEST_CASE("sm_conv1d runs the exported layers' conv over the token sequence, sta
           rng, [&](Vsm_conv1d_g72& d, Rng& r, double pv, double pr) { return runConv(d, r, v, pv, pr); },
           v.expected);
       beats += v.beats.size();
+
+      // Restart from each token's exported state: the window has no load port, so its
+      // Kernel-1 entries (oldest first) go in as priming beats (outputs ignored), then the token.
+      ConvVectors primed;
+      std::vector<size_t> checked;
+      const std::vector<int32_t> ignored(size_t(c.channels), 0);
+      const size_t groups = size_t(c.channels) / 8;
+      for (const Json& t : tokens) {
+        const auto wq = vec<int8_t>(t["state_before"]["conv"]["q"]);
+        const auto ws = vec<uint8_t>(t["state_before"]["conv"]["s"]);
+        REQUIRE(wq.size() == (kKernel - 1) * size_t(c.channels));
+        REQUIRE(ws.size() == (kKernel - 1) * groups);
+        for (unsigned k = 0; k + 1 < kKernel; ++k) {
+          shuffle(rng, order);
+          packToken(c, &wq[k * size_t(c.channels)], &ws[k * groups], ignored.data(), k == 0, order, primed);
+        }
+        const intops::PotVector x = potOf(t["trace"]["conv_in"]);
+        const auto y = vec<int32_t>(t["trace"]["conv_out"]);
+        for (size_t i = 0; i < groups; ++i) checked.push_back(primed.beats.size() + i);
+        shuffle(rng, order);
+        packToken(c, x.q.data(), x.s.data(), y.data(), false, order, primed);
+      }
+      Vsm_conv1d_g72 dut;
+      const StreamRun run = runConv(dut, rng, primed, 0.7, 0.6);
+      CHECK(run.protocolOk);
+      REQUIRE(run.outputs.size() == primed.beats.size());
+      std::vector<Bits> got, want;
+      for (const size_t i : checked) {
+        got.push_back(run.outputs[i]);
+        want.push_back(primed.expected[i]);
+      }
+      INFO("restarted from each token's state_before");
+      CHECK(countMismatches(got, want) == 0);
     }
   });
   std::printf("[sm_conv1d real] %zu real beats\n", beats);
