@@ -1,8 +1,8 @@
 #include "tests/rtl/GoldenFiles.h"
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,8 +29,8 @@ const std::vector<GoldenVariant>& goldenVariants() {
 GoldenFiles::GoldenFiles(const GoldenVariant& v) : v_(v) {
   const std::string label = "golden " + name();
   const uint64_t seed = testSeed(label.c_str(), 1);
-  dir_ = std::string(SPECMAMBA_RTL_GOLDEN_DIR) + "/" + v.model + "-" + v.precision + "-" + v.rotation + "-" +
-         std::to_string(::getpid());
+  dir_ = std::string(SPECMAMBA_RTL_GOLDEN_DIR) + "/" + v.model + "-" + v.precision + "-" +
+         v.rotation + "-" + std::to_string(::getpid());
   const ModelConfig config = loadModelConfig(v.model);
   SyntheticOptions synth;
   synth.seed = seed;
@@ -85,8 +85,10 @@ Json GoldenFiles::tokens(int layer) const {
   return std::move(t["tokens"]);
 }
 
-void forEachGolden(const std::function<void(const GoldenFiles&)>& f) {
+void forEachGolden(const std::function<void(const GoldenFiles&)>& f,
+                   const std::function<bool(const GoldenVariant&)>& want) {
   for (const GoldenVariant& v : goldenVariants()) {
+    if (want && !want(v)) continue;
     const GoldenFiles g(v);
     INFO("golden vectors " << g.name());
     f(g);
@@ -151,7 +153,7 @@ intops::IntConv convOf(const Json& j) {
   intops::IntConv c;
   c.channels = j["channels"];
   c.kernel = j["kernel"];
-  c.w = vec<int8_t>(j["w"]);  // [tap][channel]
+  c.w = vec<int8_t>(j["w"]);     // [tap][channel]
   c.ws = vec<uint8_t>(j["ws"]);  // [tap][channel / 8]
   c.b = vec<int8_t>(j["b"]);
   c.bs = vec<uint8_t>(j["bs"]);

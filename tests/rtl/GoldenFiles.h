@@ -3,9 +3,8 @@
 // (models/int/GoldenVectors, format docs/arithmetic.md "Golden vectors") is run
 // in-process into a directory under the build tree, and the tests read its
 // JSON files back from disk: the files are the interface, not the structs.
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -54,9 +53,10 @@ class GoldenFiles {
   Json manifest_;
 };
 
-// Runs `f` on every golden variant (each exported, then removed) and checks
-// that each one was used.
-void forEachGolden(const std::function<void(const GoldenFiles&)>& f);
+// Runs `f` on every golden variant that `want` accepts (default: all), each
+// exported, then removed.
+void forEachGolden(const std::function<void(const GoldenFiles&)>& f,
+                   const std::function<bool(const GoldenVariant&)>& want = {});
 
 // The JSON encodings of docs/arithmetic.md §8 -> operator structs.
 intops::PotVector potOf(const Json& j);  // {"q": [...], "s": [...]}

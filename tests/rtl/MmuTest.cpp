@@ -216,17 +216,18 @@ template <typename Dut>
 void checkReal(const MmuShape& sh, const char* precision, const char* name, uint64_t fallbackSeed) {
   Rng rng(testSeed(name, fallbackSeed));
   size_t outputs = 0;
-  forEachGolden([&](const GoldenFiles& g) {
-    if (g.variant().precision != std::string(precision)) return;
-    const MmuVectors v = goldenVectors(g, sh);
-    INFO(v.beats.size() << " beats, " << v.expected.size() << " tiles");
-    Dut dut;
-    const StreamRun run = drive(dut, rng, sh, v, 0.8, 0.5);
-    CHECK(run.protocolOk);
-    REQUIRE(run.outputs.size() == v.expected.size());
-    CHECK(mismatches(run, v) == 0);
-    outputs += v.outputs;
-  });
+  forEachGolden(
+      [&](const GoldenFiles& g) {
+        const MmuVectors v = goldenVectors(g, sh);
+        INFO(v.beats.size() << " beats, " << v.expected.size() << " tiles");
+        Dut dut;
+        const StreamRun run = drive(dut, rng, sh, v, 0.8, 0.5);
+        CHECK(run.protocolOk);
+        REQUIRE(run.outputs.size() == v.expected.size());
+        CHECK(mismatches(run, v) == 0);
+        outputs += v.outputs;
+      },
+      [precision](const GoldenVariant& v) { return v.precision == std::string(precision); });
   std::printf("[%s] %zu real outputs\n", name, outputs);
   CHECK(outputs > 0);
 }
