@@ -243,7 +243,9 @@ void ssmStep(const SsmParams& p, const PotVector& x, const PotVector& B, const P
   std::vector<int32_t> rowN(static_cast<size_t>(N));
   if (trace) {
     trace->dtA = dtA;
+    trace->dARaw = dAraw;
     trace->dA = dA;
+    trace->dBRaw = dBraw;
     trace->dB = dB;
     trace->hNew.assign(size_t(N) * D, 0);
     trace->htC.assign(size_t(D), 0);

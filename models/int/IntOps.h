@@ -194,12 +194,14 @@ struct SsmState {
 SsmState zeroSsmState(int nHeads, int headdim, int dState);
 // Intermediates of one step, filled when a trace is passed (golden vectors).
 struct SsmTrace {
-  std::vector<int32_t> dtA;   // [heads]
-  PotVector dA;               // [heads]
-  PotVector dB;               // [heads][N]
-  std::vector<int32_t> hNew;  // [N][d_inner], before re-quantization
-  std::vector<int32_t> htC;   // [d_inner]
-  std::vector<int32_t> xD;    // [d_inner]
+  std::vector<int32_t> dtA;    // [heads]
+  std::vector<int32_t> dARaw;  // [heads], exp(dtA) before quantization
+  PotVector dA;                // [heads]
+  std::vector<int32_t> dBRaw;  // [heads][N], dt*B before quantization
+  PotVector dB;                // [heads][N]
+  std::vector<int32_t> hNew;   // [N][d_inner], before re-quantization
+  std::vector<int32_t> htC;    // [d_inner]
+  std::vector<int32_t> xD;     // [d_inner]
 };
 // One token: x [d_inner], B/C [N], dt [heads] (each PoT, 8-bit) -> y [d_inner]
 // (Q12, int32) and the updated state.

@@ -85,14 +85,18 @@ Mamba2Int::SsmInputs Mamba2Int::prepare(int layer, const ConvWindow& window,
   for (int i = 0; i < convDim; ++i) act[size_t(i)] = lut(w_.silu, convOut[size_t(i)]);
   const PotVector xbcq = quantizePot(act, 8);
 
-  std::vector<int32_t> dt(static_cast<size_t>(H));
-  for (int h = 0; h < H; ++h)
-    dt[size_t(h)] = lut(w_.softplus, fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
+  std::vector<int32_t> dtIn(static_cast<size_t>(H)), dt(static_cast<size_t>(H));
+  for (int h = 0; h < H; ++h) {
+    dtIn[size_t(h)] = fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias");
+    dt[size_t(h)] = lut(w_.softplus, dtIn[size_t(h)]);
+  }
   SsmInputs in{slice(xbcq, 0, D), slice(xbcq, D, N), slice(xbcq, D + N, N), quantizePot(dt, 8)};
   if (trace) {
     trace->convIn = convIn;
     trace->convOut = convOut;
+    trace->siluXbc = act;
     trace->xbc = xbcq;
+    trace->dtIn = dtIn;
     trace->dt = dt;
     trace->dtq = in.dt;
   }
@@ -208,6 +212,7 @@ void Mamba2Int::finish(int layer, int T, const int32_t* zx, const int32_t* yAll,
     rmsnorm(L.gatedNorm, yz.data(), L.gatedNormW.data(), D, g.data());
     if (trace) {
       trace->y = y;
+      trace->siluZ = sz;
       trace->yq = yq;
       trace->zq = zq;
       trace->yz = yz;

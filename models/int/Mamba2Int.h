@@ -32,11 +32,14 @@ struct IntLayerTrace {
   std::vector<int32_t> zxbcdt;         // in_proj output, Q10
   intops::PotVector convIn;            // xBC quantized, 8-bit
   std::vector<int32_t> convOut;        // Q10
+  std::vector<int32_t> siluXbc;        // SiLU(conv), the LUT output before quantization
   intops::PotVector xbc;               // SiLU(conv) quantized: x | B | C
+  std::vector<int32_t> dtIn;           // dt_raw + bias, the softplus LUT input
   std::vector<int32_t> dt;             // softplus(dt_raw + bias), Q10
   intops::PotVector dtq;
   intops::SsmTrace ssm;
   std::vector<int32_t> y;        // Q12
+  std::vector<int32_t> siluZ;    // SiLU(z), the LUT output before quantization
   intops::PotVector yq, zq;      // y and SiLU(z), 8-bit
   std::vector<int32_t> yz;       // Q12
   std::vector<int32_t> gated;    // gated-norm output, Q(outProjInFrac)

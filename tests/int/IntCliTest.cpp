@@ -103,7 +103,7 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     REQUIRE(q == c["q"].get<std::vector<int8_t>>());
   }
   const json luts = json::parse(readText(dir.file("luts.json")));
-  for (const char* name : {"silu", "softplus", "exp"}) {
+  auto lutOf = [&](const char* name) {
     const json& j = luts[name];
     Lut L;
     L.alpha = j["alpha"];
@@ -111,7 +111,11 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     L.ks = j["ks"];
     L.t = j["t"].get<std::vector<int16_t>>();
     L.ts = j["ts"].get<std::vector<uint8_t>>();
-    const std::vector<int32_t> x = j["x"], y = j["y"];
+    return L;
+  };
+  for (const char* name : {"silu", "softplus", "exp"}) {
+    const Lut L = lutOf(name);
+    const std::vector<int32_t> x = luts[name]["x"], y = luts[name]["y"];
     for (size_t i = 0; i < x.size(); ++i) REQUIRE(lut(L, x[i]) == y[i]);
   }
 
@@ -123,8 +127,27 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
   HadamardSplit split;
   split.k = hadamard["k"];
   split.pow2 = hadamard["pow2"];
+  // Each traced LUT: recorded input -> recorded output -> its 8-bit quantization.
+  const Lut silu = lutOf("silu"), softplus = lutOf("softplus"), expL = lutOf("exp");
+  const int D = 128, N = 16;
   for (const auto& t : tokens) {
     const json& tr = t["trace"];
+    auto lutStage = [&](const Lut& L, const std::vector<int32_t>& in, const json& out,
+                        const json& quantized) {
+      std::vector<int32_t> got;
+      for (const int32_t v : in) got.push_back(lut(L, v));
+      REQUIRE(got == out.get<std::vector<int32_t>>());
+      const PotVector q = quantizePot(got, 8);
+      REQUIRE(q.q == quantized["q"].get<std::vector<int8_t>>());
+      REQUIRE(q.s == quantized["s"].get<std::vector<uint8_t>>());
+    };
+    lutStage(silu, tr["conv_out"], tr["silu_xbc"], tr["xbc"]);
+    const std::vector<int32_t> zx = tr["zxbcdt"];
+    lutStage(silu, std::vector<int32_t>(zx.begin(), zx.begin() + D), tr["silu_z"], tr["zq"]);
+    lutStage(softplus, tr["dt_in"], tr["dt"], tr["dtq"]);
+    lutStage(expL, tr["ssm"]["dtA"], tr["ssm"]["dA_raw"], tr["ssm"]["dA"]);
+    const PotVector dB = quantizePot(tr["ssm"]["dB_raw"].get<std::vector<int32_t>>(), 8);
+    REQUIRE(dB == potOf(tr["ssm"]["dB"]));
     const PotVector uq = potOf(tr["uq"]);
     std::vector<int32_t> y(size_t(inProj.rows));
     linear(inProj, uq.q.data(), uq.s.data(), y.data());
@@ -139,7 +162,6 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     REQUIRE(o == tr["out"].get<std::vector<int32_t>>());
     // SSM step from the state before and the quantized inputs.
     const PotVector xbc = potOf(tr["xbc"]);
-    const int D = 128, N = 16;
     auto part = [&](int b, int n) {
       PotVector p;
       p.q.assign(xbc.q.begin() + b, xbc.q.begin() + b + n);
@@ -152,12 +174,6 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     const std::vector<int16_t> aQ = w["a_q"];
     const std::vector<uint8_t> aS = w["a_s"], dS = w["d_s"];
     const std::vector<int8_t> dQ = w["d_q"];
-    Lut ex;
-    ex.alpha = luts["exp"]["alpha"];
-    ex.k = luts["exp"]["k"];
-    ex.ks = luts["exp"]["ks"];
-    ex.t = luts["exp"]["t"].get<std::vector<int16_t>>();
-    ex.ts = luts["exp"]["ts"].get<std::vector<uint8_t>>();
     SsmParams p;
     p.nHeads = 8;
     p.headdim = 16;
@@ -166,7 +182,7 @@ TEST_CASE("exported golden vectors replay through the operators", "[int][cli][ve
     p.aS = aS.data();
     p.dQ = dQ.data();
     p.dS = dS.data();
-    p.exp = &ex;
+    p.exp = &expL;
     std::vector<int32_t> ys(static_cast<size_t>(D));
     ssmStep(p, part(0, D), part(D, N), part(D + N, N), potOf(tr["dtq"]), st, ys.data());
     REQUIRE(ys == tr["y"].get<std::vector<int32_t>>());

@@ -10,6 +10,7 @@
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
 #include "models/rotation/Hadamard.h"
+#include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 #include "tests/rtl/StreamCheck.h"
@@ -79,6 +80,41 @@ StreamRun runK(Dut& dut, Rng& rng, int k, const std::vector<int8_t>& km, int shi
       pv, pr);
 }
 
+// Vectors of order s.order() through sm_fwht (blocks of 128, random stalls)
+// and then, as columns of K values, through sm_hadamard_k.
+struct ChainRun {
+  std::vector<Bits> cols, wantCols;  // sm_hadamard_k's inputs and expected outputs
+  StreamRun k;                       // its run
+};
+ChainRun runChain(Rng& rng, const HadamardSplit& s, const std::vector<int8_t>& km, int shift,
+                  const std::vector<std::vector<int32_t>>& in, const std::vector<std::vector<int32_t>>& want) {
+  std::vector<Bits> blocks;
+  for (const auto& v : in) {
+    REQUIRE(v.size() == size_t(s.order()));
+    for (int b = 0; b < s.k; ++b) blocks.push_back(packWords(v.data() + b * kPoints, kPoints));
+  }
+  Vsm_fwht fwht;
+  const StreamRun f = runFwht(fwht, rng, blocks, 0.8, 0.7);
+  CHECK(f.protocolOk);
+  REQUIRE(f.outputs.size() == blocks.size());
+  // Columns: the k values at position j, one per block.
+  ChainRun r;
+  for (size_t i = 0; i < in.size(); ++i) {
+    for (unsigned j = 0; j < kPoints; ++j) {
+      Bits c(kMaxK * 32), w(unsigned(s.k) * 32);
+      for (int b = 0; b < s.k; ++b) {
+        c.set(unsigned(b) * 32, 32, f.outputs[i * size_t(s.k) + size_t(b)].get(j * 32, 32));
+        w.set(unsigned(b) * 32, 32, uint32_t(want[i][size_t(b) * kPoints + j]));
+      }
+      r.cols.push_back(c);
+      r.wantCols.push_back(w);
+    }
+  }
+  Vsm_hadamard_k kdut;
+  r.k = runK(kdut, rng, s.k, km, shift, r.cols, 0.7, 0.7);
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("sm_fwht matches the golden 128-point butterfly under back-pressure", "[rtl][htu]") {
@@ -104,34 +140,18 @@ TEST_CASE("sm_fwht + sm_hadamard_k equal intops::hadamardInt for every model's d
     const std::vector<int8_t> km = hadamardMatrix(s.k);
     const int shift = intops::hadamardShift(n);
     const int vectors = n == 128 ? 20 : 30;
-    std::vector<std::vector<int32_t>> want;
-    std::vector<Bits> blocks;
+    std::vector<std::vector<int32_t>> in, want;
     for (int i = 0; i < vectors; ++i) {
       auto [v, y] = goldenPair(rng, s, km, shift);
-      for (int b = 0; b < s.k; ++b) blocks.push_back(packWords(v.data() + b * kPoints, kPoints));
+      in.push_back(v);
       want.push_back(y);
     }
-    Vsm_fwht fwht;
-    const StreamRun f = runFwht(fwht, rng, blocks, 0.8, 0.7);
-    REQUIRE(f.outputs.size() == blocks.size());
-    // Columns: the k values at position j, one per block.
-    std::vector<Bits> cols, wantCols;
-    for (int i = 0; i < vectors; ++i) {
-      for (unsigned j = 0; j < kPoints; ++j) {
-        Bits c(kMaxK * 32), w(unsigned(s.k) * 32);
-        for (int b = 0; b < s.k; ++b) {
-          c.set(unsigned(b) * 32, 32, f.outputs[size_t(i * s.k + b)].get(j * 32, 32));
-          w.set(unsigned(b) * 32, 32, uint32_t(want[size_t(i)][size_t(b) * kPoints + j]));
-        }
-        cols.push_back(c);
-        wantCols.push_back(w);
-      }
-    }
-    Vsm_hadamard_k kdut;
-    const StreamRun r = runK(kdut, rng, s.k, km, shift, cols, 0.7, 0.7);
+    const ChainRun r = runChain(rng, s, km, shift, in, want);
     INFO("n = " << n << ", K = " << s.k);
-    CHECK(r.protocolOk);
-    CHECK(countMismatches(r.outputs, wantCols) == 0);
+    CHECK(r.k.protocolOk);
+    CHECK(countMismatches(r.k.outputs, r.wantCols) == 0);
+    const std::vector<Bits>& cols = r.cols;
+    const std::vector<Bits>& wantCols = r.wantCols;
     if (n == 5120 || n == 1536) {
       Vsm_hadamard_k free;
       const StreamRun fast = runK(free, rng, s.k, km, shift, cols, 1.0, 1.0);
@@ -173,4 +193,41 @@ TEST_CASE("sm_hadamard_k regression catches a round-to-nearest shift", "[rtl][ht
   REQUIRE(countMismatches(runK(good, rng, s.k, km, shift, cols, 0.7, 0.7).outputs, want) == 0);
   Vsm_hadamard_k_bug bad;
   CHECK(countMismatches(runK(bad, rng, s.k, km, shift, cols, 0.7, 0.7).outputs, want) > 0);
+}
+
+TEST_CASE("sm_fwht + sm_hadamard_k rotate the exported layers' gated-norm outputs", "[rtl][htu][real]") {
+  Rng rng(testSeed("sm_fwht + sm_hadamard_k real", 0x94));
+  size_t vectors = 0;
+  forEachGolden([&](const GoldenFiles& g) {
+    REQUIRE(g.has("hadamard.json"));  // written in online mode
+    const Json h = g.read("hadamard.json");
+    const int n = g.manifest()["d_inner"];
+    REQUIRE(h["order"] == n);
+    HadamardSplit s;
+    s.k = h["k"];
+    s.pow2 = h["pow2"];
+    REQUIRE(s.order() == n);
+    REQUIRE(s.pow2 == int(kPoints));
+    REQUIRE(s.k <= int(kMaxK));
+    const auto km = vec<int8_t>(h["k_matrix"]);
+    const int shift = h["shift"];
+    std::vector<std::vector<int32_t>> in, want;
+    for (const Json& c : h["cases"]) {  // layer 0
+      in.push_back(vec<int32_t>(c["x"]));
+      want.push_back(vec<int32_t>(c["y"]));
+    }
+    for (int l = 1; l < g.layers(); ++l) {
+      for (const Json& t : g.tokens(l)) {
+        in.push_back(vec<int32_t>(t["trace"]["gated"]));
+        want.push_back(vec<int32_t>(t["trace"]["rotated"]));
+      }
+    }
+    const ChainRun r = runChain(rng, s, km, shift, in, want);
+    INFO("n = " << n << ", K = " << s.k << ", " << in.size() << " vectors");
+    CHECK(r.k.protocolOk);
+    CHECK(countMismatches(r.k.outputs, r.wantCols) == 0);
+    vectors += in.size();
+  }, [](const GoldenVariant& v) { return v.rotation == std::string("online"); });
+  std::printf("[sm_fwht + sm_hadamard_k real] %zu real vectors\n", vectors);
+  CHECK(vectors > 0);
 }

@@ -3,10 +3,13 @@
 // plus a broken variant.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "Vsm_lut_act.h"
 #include "Vsm_lut_act_bug.h"
 #include "models/int/IntOps.h"
 #include "models/int/IntTables.h"
+#include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 #include "tests/rtl/StreamCheck.h"
@@ -102,4 +105,53 @@ TEST_CASE("sm_lut_act regression catches an off-by-one index", "[rtl][lut]") {
   makeVectors(rng, L, 2000, in, want);
   Vsm_lut_act_bug dut;
   CHECK(countMismatches(runLut(dut, rng, L, in, 0.7, 0.6).outputs, want) > 0);
+}
+
+TEST_CASE("sm_lut_act, loaded from luts.json, matches the exported layers' SiLU, softplus and exp",
+          "[rtl][lut][real]") {
+  Rng rng(testSeed("sm_lut_act real", 0xA3));
+  size_t values = 0;
+  forEachGolden([&](const GoldenFiles& g) {
+    const Json luts = g.read("luts.json");
+    const int D = g.manifest()["d_inner"];
+    std::map<std::string, std::pair<std::vector<int32_t>, std::vector<int32_t>>> io;  // function -> (x, y)
+    auto add = [&](const char* fn, const std::vector<int32_t>& x, const std::vector<int32_t>& y) {
+      REQUIRE(x.size() == y.size());
+      io[fn].first.insert(io[fn].first.end(), x.begin(), x.end());
+      io[fn].second.insert(io[fn].second.end(), y.begin(), y.end());
+    };
+    for (int l = 0; l < g.layers(); ++l) {
+      for (const Json& t : g.tokens(l)) {
+        const Json& tr = t["trace"];
+        add("silu", vec<int32_t>(tr["conv_out"]), vec<int32_t>(tr["silu_xbc"]));
+        add("silu", slice32(tr["zxbcdt"], 0, D), vec<int32_t>(tr["silu_z"]));
+        add("softplus", vec<int32_t>(tr["dt_in"]), vec<int32_t>(tr["dt"]));
+        add("exp", vec<int32_t>(tr["ssm"]["dtA"]), vec<int32_t>(tr["ssm"]["dA_raw"]));
+      }
+    }
+    for (auto& [fn, xy] : io) {
+      const intops::Lut L = lutOf(luts[fn]);
+      auto& [x, y] = xy;
+      while (x.size() % kLanes) {  // pad the last beat
+        x.push_back(x.back());
+        y.push_back(y.back());
+      }
+      std::vector<Bits> in, want;
+      for (size_t i = 0; i < x.size(); i += kLanes) {
+        Bits b(kLanes * 32), w(kLanes * 32);
+        for (unsigned l = 0; l < kLanes; ++l) {
+          b.set(l * 32, 32, uint32_t(x[i + l]));
+          w.set(l * 32, 32, uint32_t(y[i + l]));
+        }
+        in.push_back(b);
+        want.push_back(w);
+      }
+      INFO("function " << fn << ", " << x.size() << " values");
+      checkStalled<Vsm_lut_act>(
+          rng, [&](Vsm_lut_act& d, Rng& r, double pv, double pr) { return runLut(d, r, L, in, pv, pr); }, want);
+      values += x.size();
+    }
+  });
+  std::printf("[sm_lut_act real] %zu real values\n", values);
+  CHECK(values > 0);
 }

@@ -8,6 +8,7 @@
 #include "Vsm_mmu_w8.h"
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
+#include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 
@@ -36,6 +37,44 @@ struct MmuVectors {
   size_t outputs = 0;          // int32 outputs compared
 };
 
+// The beats of output rows [r0, r0 + Cop) of L for sh.tp tokens (x, xs:
+// [tp][cols]; y: [tp][rows], the golden outputs) and the expected tile.
+void packTile(const MmuShape& sh, const intops::IntLinear& L, unsigned r0, const int8_t* x, const uint8_t* xs,
+              const int32_t* y, MmuVectors& v) {
+  const unsigned nBeats = unsigned(L.cols) / kCip;
+  for (unsigned b = 0; b < nBeats; ++b) {
+    Bits beat(sh.beatW());
+    unsigned pos = 0;
+    for (unsigned o = 0; o < kCop; ++o)
+      for (unsigned i = 0; i < kCip; ++i)
+        beat.set(pos + (o * kCip + i) * sh.wbits, sh.wbits, uint64_t(L.w[(r0 + o) * unsigned(L.cols) + b * kCip + i]));
+    pos += sh.wW();
+    for (unsigned t = 0; t < sh.tp; ++t)
+      for (unsigned i = 0; i < kCip; ++i)
+        beat.set(pos + (t * kCip + i) * sh.abits, sh.abits, uint64_t(x[t * unsigned(L.cols) + b * kCip + i]));
+    pos += sh.xW();
+    for (unsigned t = 0; t < sh.tp; ++t)
+      for (unsigned g = 0; g < kGroups; ++g)
+        beat.set(pos + (t * kGroups + g) * 4, 4, xs[t * unsigned(L.cols) / 8 + b * kGroups + g]);
+    pos += sh.xsW();
+    const unsigned grp = b * kCip / unsigned(L.group);
+    for (unsigned o = 0; o < kCop; ++o) {
+      beat.set(pos + o * 3, 3, L.s1[(r0 + o) * unsigned(L.groupsPerRow()) + grp]);
+      beat.set(pos + sh.sW() + o * 3, 3, L.s2[(r0 + o) * unsigned(L.groupsPerRow()) + grp]);
+    }
+    pos += 2 * sh.sW();
+    beat.set(pos, 1, b == 0);
+    beat.set(pos + 1, 1, b + 1 == nBeats);
+    beat.set(pos + 2, 5, uint64_t(L.outShift));
+    v.beats.push_back(beat);
+  }
+  Bits out(sh.outW());
+  for (unsigned t = 0; t < sh.tp; ++t)
+    for (unsigned o = 0; o < kCop; ++o) out.set((t * kCop + o) * 32, 32, uint32_t(y[t * unsigned(L.rows) + r0 + o]));
+  v.expected.push_back(out);
+  v.outputs += sh.tp * kCop;
+}
+
 // One output tile: `beats` weight beats of Cop rows x Cip inputs.
 bool makeTile(Rng& rng, const MmuShape& sh, unsigned nBeats, int xsMax, MmuVectors& v) {
   intops::IntLinear L;
@@ -62,36 +101,7 @@ bool makeTile(Rng& rng, const MmuShape& sh, unsigned nBeats, int xsMax, MmuVecto
   } catch (const Error&) {
     return false;  // the golden model refuses (accumulator overflow): draw again
   }
-  for (unsigned b = 0; b < nBeats; ++b) {
-    Bits beat(sh.beatW());
-    unsigned pos = 0;
-    for (unsigned o = 0; o < kCop; ++o)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (o * kCip + i) * sh.wbits, sh.wbits, uint64_t(L.w[o * L.cols + b * kCip + i]));
-    pos += sh.wW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (t * kCip + i) * sh.abits, sh.abits, uint64_t(x[t * L.cols + b * kCip + i]));
-    pos += sh.xW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned g = 0; g < kGroups; ++g)
-        beat.set(pos + (t * kGroups + g) * 4, 4, xs[t * L.cols / 8 + b * kGroups + g]);
-    pos += sh.xsW();
-    const unsigned grp = b * kCip / unsigned(L.group);
-    for (unsigned o = 0; o < kCop; ++o) {
-      beat.set(pos + o * 3, 3, L.s1[o * L.groupsPerRow() + grp]);
-      beat.set(pos + sh.sW() + o * 3, 3, L.s2[o * L.groupsPerRow() + grp]);
-    }
-    pos += 2 * sh.sW();
-    beat.set(pos, 1, b == 0);
-    beat.set(pos + 1, 1, b + 1 == nBeats);
-    beat.set(pos + 2, 5, uint64_t(L.outShift));
-    v.beats.push_back(beat);
-  }
-  Bits out(sh.outW());
-  for (unsigned k = 0; k < sh.tp * kCop; ++k) out.set(k * 32, 32, uint32_t(y[k]));
-  v.expected.push_back(out);
-  v.outputs += y.size();
+  packTile(sh, L, 0, x.data(), xs.data(), y.data(), v);
   return true;
 }
 
@@ -166,7 +176,71 @@ void checkMmu(const MmuShape& sh, const char* name, uint64_t fallbackSeed) {
   CHECK(ii == Approx(1.0).epsilon(0.001));
 }
 
+// in_proj (uq -> zxbcdt) and out_proj (out_in -> out) of every exported layer
+// at this precision, tokens taken sh.tp at a time (the MMU's weight reuse).
+MmuVectors goldenVectors(const GoldenFiles& g, const MmuShape& sh) {
+  MmuVectors v;
+  for (int l = 0; l < g.layers(); ++l) {
+    const Json w = g.weights(l);
+    const Json tokens = g.tokens(l);
+    REQUIRE(tokens.size() % sh.tp == 0);
+    for (const char* proj : {"in_proj", "out_proj"}) {
+      const intops::IntLinear L = linearOf(w[proj]);
+      REQUIRE(unsigned(L.bits) == sh.wbits);
+      REQUIRE(unsigned(L.accBits) == sh.accBits());
+      REQUIRE(L.rows % int(kCop) == 0);
+      REQUIRE(L.cols % int(kCip) == 0);
+      const char* in = proj == std::string("in_proj") ? "uq" : "out_in";
+      const char* out = proj == std::string("in_proj") ? "zxbcdt" : "out";
+      for (size_t t0 = 0; t0 < tokens.size(); t0 += sh.tp) {
+        std::vector<int8_t> x;
+        std::vector<uint8_t> xs;
+        std::vector<int32_t> y;
+        for (size_t t = t0; t < t0 + sh.tp; ++t) {
+          const intops::PotVector q = potOf(tokens[t]["trace"][in]);
+          const auto yt = vec<int32_t>(tokens[t]["trace"][out]);
+          REQUIRE(q.q.size() == size_t(L.cols));
+          REQUIRE(yt.size() == size_t(L.rows));
+          x.insert(x.end(), q.q.begin(), q.q.end());
+          xs.insert(xs.end(), q.s.begin(), q.s.end());
+          y.insert(y.end(), yt.begin(), yt.end());
+        }
+        for (unsigned r0 = 0; r0 < unsigned(L.rows); r0 += kCop) packTile(sh, L, r0, x.data(), xs.data(), y.data(), v);
+      }
+    }
+  }
+  return v;
+}
+
+template <typename Dut>
+void checkReal(const MmuShape& sh, const char* precision, const char* name, uint64_t fallbackSeed) {
+  Rng rng(testSeed(name, fallbackSeed));
+  size_t outputs = 0;
+  forEachGolden(
+      [&](const GoldenFiles& g) {
+        const MmuVectors v = goldenVectors(g, sh);
+        INFO(v.beats.size() << " beats, " << v.expected.size() << " tiles");
+        Dut dut;
+        const StreamRun run = drive(dut, rng, sh, v, 0.8, 0.5);
+        CHECK(run.protocolOk);
+        REQUIRE(run.outputs.size() == v.expected.size());
+        CHECK(mismatches(run, v) == 0);
+        outputs += v.outputs;
+      },
+      [precision](const GoldenVariant& v) { return v.precision == std::string(precision); });
+  std::printf("[%s] %zu real outputs\n", name, outputs);
+  CHECK(outputs > 0);
+}
+
 }  // namespace
+
+TEST_CASE("sm_mmu W4A4 Tp=2: in_proj and out_proj of the exported layers", "[rtl][mmu][real]") {
+  checkReal<Vsm_mmu_w4_tp2>({2, 4, 4}, "w4a4", "sm_mmu W4A4 Tp=2 real", 0x34);
+}
+
+TEST_CASE("sm_mmu W8A8: in_proj and out_proj of the exported layers", "[rtl][mmu][real]") {
+  checkReal<Vsm_mmu_w8>({1, 8, 8}, "w8a8", "sm_mmu W8A8 real", 0x35);
+}
 
 TEST_CASE("sm_mmu W4A4, TP=2 weight reuse, matches intops::linearBatch under back-pressure", "[rtl][mmu]") {
   checkMmu<Vsm_mmu_w4_tp2>({2, 4, 4}, "sm_mmu W4A4 Tp=2 Cop=Cip=8", 0x31);

@@ -3,6 +3,7 @@
 // random back-pressure, plus a broken variant.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
 
 #include "Vsm_rmsnorm.h"
@@ -10,6 +11,7 @@
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
 #include "models/int/IntTables.h"
+#include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 
@@ -48,6 +50,23 @@ struct RmsVectors {
   std::vector<Bits> beats, expected;  // expected: y | last
 };
 
+// One vector of n (a multiple of kLanes) inputs, weights and golden outputs.
+void packVector(const int32_t* x, const int16_t* w, const int32_t* y, unsigned n, RmsVectors& v) {
+  const unsigned beats = n / kLanes;
+  for (unsigned b = 0; b < beats; ++b) {
+    Bits in(kBeatW), out(kLanes * 32 + 1);
+    for (unsigned l = 0; l < kLanes; ++l) {
+      in.set(l * 32, 32, uint32_t(x[b * kLanes + l]));
+      in.set(kLanes * 32 + l * kWBits, kWBits, uint64_t(w[b * kLanes + l]));
+      out.set(l * 32, 32, uint32_t(y[b * kLanes + l]));
+    }
+    in.set(kBeatW - 1, 1, b + 1 == beats);
+    out.set(kLanes * 32, 1, b + 1 == beats);
+    v.beats.push_back(in);
+    v.expected.push_back(out);
+  }
+}
+
 RmsVectors makeVectors(Rng& rng, const intops::RmsLut& L, size_t minBeats) {
   RmsVectors v;
   while (v.beats.size() < minBeats) {
@@ -66,18 +85,7 @@ RmsVectors makeVectors(Rng& rng, const intops::RmsLut& L, size_t minBeats) {
         bits = std::max(1u, bits - 2);
       }
     }
-    for (unsigned b = 0; b < beats; ++b) {
-      Bits in(kBeatW), out(kLanes * 32 + 1);
-      for (unsigned l = 0; l < kLanes; ++l) {
-        in.set(l * 32, 32, uint32_t(x[b * kLanes + l]));
-        in.set(kLanes * 32 + l * kWBits, kWBits, uint64_t(w[b * kLanes + l]));
-        out.set(l * 32, 32, uint32_t(y[b * kLanes + l]));
-      }
-      in.set(kBeatW - 1, 1, b + 1 == beats);
-      out.set(kLanes * 32, 1, b + 1 == beats);
-      v.beats.push_back(in);
-      v.expected.push_back(out);
-    }
+    packVector(x.data(), w.data(), y.data(), n, v);
   }
   return v;
 }
@@ -152,4 +160,41 @@ TEST_CASE("sm_rmsnorm regression catches a sub-table threshold off by one", "[rt
   REQUIRE(countMismatches(runNorm(good, rng, L, v, 0.7, 0.6).outputs, v.expected) == 0);
   Vsm_rmsnorm_bug bad;
   CHECK(countMismatches(runNorm(bad, rng, L, v, 0.7, 0.6).outputs, v.expected) > 0);
+}
+
+TEST_CASE("sm_rmsnorm, loaded with each layer's tables, matches the exported norm and gated norm",
+          "[rtl][norm][real]") {
+  Rng rng(testSeed("sm_rmsnorm real", 0xC3));
+  size_t vectors = 0;
+  forEachGolden([&](const GoldenFiles& g) {
+    for (int l = 0; l < g.layers(); ++l) {
+      const Json w = g.weights(l);
+      const Json tokens = g.tokens(l);
+      // pre-norm: residual -> u (int11 weights); gated norm: yz -> gated (int13 weights)
+      for (const auto& [table, weight, in, out] :
+           {std::array<const char*, 4>{"norm", "norm_w", "residual_in", "u"},
+            std::array<const char*, 4>{"gated_norm", "gated_norm_w", "yz", "gated"}}) {
+        const intops::RmsLut L = rmsLutOf(w[table]);
+        const auto wq = vec<int16_t>(w[weight]);
+        for (const int16_t e : wq) REQUIRE((e >= -(1 << (kWBits - 1)) && e < (1 << (kWBits - 1))));
+        REQUIRE(wq.size() % kLanes == 0);
+        REQUIRE(wq.size() <= kLanes * kMaxBeats);
+        RmsVectors v;
+        for (const Json& t : tokens) {
+          const auto x = vec<int32_t>(t["trace"][in]), y = vec<int32_t>(t["trace"][out]);
+          REQUIRE(x.size() == wq.size());
+          REQUIRE(y.size() == wq.size());
+          packVector(x.data(), wq.data(), y.data(), unsigned(wq.size()), v);
+        }
+        INFO("layer " << l << " " << table << ", vectors of " << wq.size());
+        Vsm_rmsnorm dut;
+        const StreamRun run = runNorm(dut, rng, L, v, 0.7, 0.6);
+        CHECK(run.protocolOk);
+        CHECK(countMismatches(run.outputs, v.expected) == 0);
+        vectors += tokens.size();
+      }
+    }
+  });
+  std::printf("[sm_rmsnorm real] %zu real vectors\n", vectors);
+  CHECK(vectors > 0);
 }
