@@ -1,0 +1,45 @@
+#pragma once
+// A `specmamba run` experiment (configs/experiments/*.json): model, weights,
+// platform, host, accelerator parameters, mode, prompt and token count. All
+// validation happens in parseExperiment; errors name file + JSON pointer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/config/ModelConfig.h"
+#include "models/int/IntModelWeights.h"
+#include "sim/config/PlatformConfig.h"
+#include "sim/platform/AcceleratorConfig.h"
+#include "sim/platform/HostModel.h"
+
+namespace specmamba::platform {
+
+enum class RunMode {
+  Functional,  // data flows from the DRAM image; tokens equal Mamba2Int::generateGreedy
+  TimingOnly,  // no data: a data-independent schedule, identical layers simulated once
+};
+const char* runModeName(RunMode m);
+
+struct Experiment {
+  std::string name;
+  std::string origin;
+  ModelConfig model;
+  std::string weights;  // safetensors path; empty = synthetic
+  uint64_t seed = 1;
+  RotationMode rotation = RotationMode::Online;
+  PlatformConfig platform;
+  HostModel host;
+  AcceleratorConfig accel;
+  RunMode mode = RunMode::Functional;
+  // Timing-only: layers simulated per token before the steady-state period
+  // is reused for the rest (0 = simulate every layer of every token).
+  int reuseAfterLayers = 3;
+  std::vector<int> prompt{1};
+  int tokens = 16;  // generated tokens
+};
+
+Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin);
+// A name of configs/experiments (embedded) or a path to a JSON file.
+Experiment loadExperiment(const std::string& nameOrPath);
+
+}  // namespace specmamba::platform

@@ -1,0 +1,121 @@
+#include "sim/platform/Platform.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "models/common/Error.h"
+#include "sim/memory/DramSpec.h"
+#include "sim/platform/Sequencer.h"
+
+namespace specmamba::platform {
+
+int simulatedLayers(const Experiment& e) {
+  const int L = e.model.nLayer;
+  if (e.mode == RunMode::Functional || e.reuseAfterLayers == 0 || e.reuseAfterLayers >= L) return L;
+  return e.reuseAfterLayers;
+}
+
+namespace {
+
+// Bytes one pass moves, by category and direction (every layer, not only the simulated ones).
+void countBytes(const MemoryMap& map, RunResult& r) {
+  const uint64_t bus = uint64_t(map.accel().busBytes());
+  const auto add = [&](const StreamSegment& s) {
+    (s.write ? r.writeBytesPerToken : r.readBytesPerToken)[size_t(s.category)] += s.beats * bus;
+  };
+  const uint64_t actBeats = (uint64_t(map.model().dModel) * 4 + bus - 1) / bus;
+  add({map.embeddingIn().address, actBeats, false, StreamCategory::Activations});
+  for (int l = 0; l < map.model().nLayer; ++l) {
+    for (const auto& s : map.layer(l).segments) add(s);
+  }
+  if (map.accel().lmHead == LmHeadPlacement::Accelerator) {
+    for (const auto& s : map.lmHeadSegments()) add(s);
+  } else {
+    add({map.residualOut().address, actBeats, true, StreamCategory::Activations});
+  }
+}
+
+}  // namespace
+
+RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
+                      const std::function<void(int, int)>& onPass) {
+  const bool functional = e.mode == RunMode::Functional;
+  if (functional != (golden != nullptr)) {
+    throw Error("runPlatform: a functional run needs the golden model, a timing-only run none");
+  }
+  if (golden && golden->weights().precision != e.accel.precision) {
+    throw Error("runPlatform: the golden model's precision differs from the accelerator's");
+  }
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+
+  const MemoryMap map(e.model, e.accel);
+  StreamPortConfig pc;
+  pc.memory = dram::loadDramSpec(e.platform.memory.preset);
+  pc.accelClockMhz = e.accel.clockMhz;
+  pc.busBits = e.accel.busBits;
+  pc.maxOutstanding = e.accel.maxOutstanding;
+  pc.timing = e.accel.portTiming;
+  const auto port = makeStreamPort(pc);
+
+  std::unique_ptr<DramImage> image;
+  if (golden) image = std::make_unique<DramImage>(map, golden->weights(), golden->initialState());
+
+  RunResult r;
+  r.simulatedLayers = simulatedLayers(e);
+  r.reused = r.simulatedLayers < e.model.nLayer;
+  SequencerSetup s;
+  s.experiment = &e;
+  s.map = &map;
+  s.port = port.get();
+  s.image = image.get();
+  s.golden = golden;
+  // Every pass of a timing-only run has the same schedule (each starts from
+  // idle after the host's turn): with reuse, one pass stands for all.
+  s.passes = r.reused ? 1 : int(e.prompt.size()) + e.tokens - 1;
+  s.layersPerPass = r.simulatedLayers;
+  s.prompt = e.prompt;
+  if (onPass) s.onPass = [&](int done) { onPass(done, s.passes); };
+  Sequencer seq("sequencer", s);
+  try {
+    sc_core::sc_start();
+  } catch (const sc_core::sc_report& ex) {
+    throw Error(fmt::format("SystemC: {}", ex.what()));
+  }
+  seq.rethrow();
+
+  const auto& starts = seq.passStarts();
+  const auto& ends = seq.passEnds();
+  const auto& layerEnds = seq.layerEnds();
+  if (int(ends.size()) != s.passes) throw Error("platform: the simulation stopped before the last pass");
+  r.passes = s.passes;
+  r.tokens = seq.generated();
+  r.port = port->stats();
+  const int L = e.model.nLayer, W = r.simulatedLayers;
+  if (W >= 2) r.layerPeriod = layerEnds[size_t(W - 1)] - layerEnds[size_t(W - 2)];
+  const ActivityLog& log = seq.activity();
+  WindowActivity total;
+  Cycle cycles = 0;
+  for (int p = 0; p < s.passes; ++p) {
+    total += log.window(starts[size_t(p)], ends[size_t(p)]);
+    cycles += ends[size_t(p)] - starts[size_t(p)];
+  }
+  if (r.reused) {
+    total += log.window(layerEnds[size_t(W - 2)], layerEnds[size_t(W - 1)]).scaled(uint64_t(L - W));
+    cycles += r.layerPeriod * Cycle(L - W);
+  }
+  r.firstPassCycles = r.reused ? cycles : ends[0] - starts[0];
+  // Every pass has the same data-independent schedule; the mean is exact
+  // up to rounding (the first pass is reported separately).
+  r.cyclesPerToken = (cycles + Cycle(s.passes) / 2) / Cycle(s.passes);
+  r.perToken = total.divided(uint64_t(s.passes));
+  if (functional) {
+    r.promptCycles = 0;
+    for (size_t p = 0; p + 1 < e.prompt.size(); ++p) r.promptCycles += ends[p] - starts[p];
+  }
+  countBytes(map, r);
+  return r;
+}
+
+}  // namespace specmamba::platform
