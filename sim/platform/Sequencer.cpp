@@ -218,6 +218,7 @@ void Sequencer::mainThread() {
     if (setup_.onPass) setup_.onPass(p + 1);
     if (p + 1 < setup_.passes) wait(sc_core::sc_time(hostSeconds, sc_core::SC_SEC));
   }
+  sc_core::sc_stop();  // the clock would tick forever
 }
 
 void Sequencer::runLayer(int p, int l, std::vector<int32_t>& residual) {
