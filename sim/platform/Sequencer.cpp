@@ -86,12 +86,14 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const SequencerSetup& setup)
       setup_(setup),
       model_(setup.map->model()),
       accel_(setup.map->accel()),
-      layersPerPass_(setup.layersPerPass),
-      clock_("clock", sc_core::sc_time(1e3 / accel_.clockMhz, sc_core::SC_NS)) {
+      layersPerPass_(setup.layersPerPass) {
   ctx_.model = &model_;
   ctx_.accel = &accel_;
-  ctx_.clock = &clock_;
-  ctx_.period = clock_.period();
+  ctx_.period = sc_core::sc_time(1e3 / accel_.clockMhz, sc_core::SC_NS);
+  for (const auto& [unit, impl] : accel_.units) {
+    if (impl != "fast" && !clock_) clock_ = std::make_unique<sc_core::sc_clock>("clock", ctx_.period);
+  }
+  ctx_.clock = clock_.get();
   ctx_.log = &log_;
   ctx_.golden = setup.golden;
   units_ = makeUnits(ctx_);
