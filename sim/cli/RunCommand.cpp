@@ -4,12 +4,10 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <optional>
 
 #include "models/common/AtomicFile.h"
-#include "models/int/Mamba2Int.h"
-#include "models/int/OfflineQuantizer.h"
 #include "sim/cli/Commands.h"
+#include "sim/platform/GoldenModel.h"
 #include "sim/platform/Platform.h"
 #include "sim/platform/RunReport.h"
 #include "sim/report/Progress.h"
@@ -28,22 +26,12 @@ int runExperiment(const RunOptions& o) {
   using namespace platform;
   const Experiment e = loadExperiment(o.experiment);
   Progress progress("specmamba run", !o.quiet);
-  std::optional<Mamba2Weights> fp32;
-  std::optional<IntModelWeights> quantized;
-  std::optional<Mamba2Int> golden;
+  std::unique_ptr<GoldenModel> golden;
   if (e.mode == RunMode::Functional) {
-    progress.stage(e.weights.empty() ? "synthesizing weights" : "loading " + e.weights);
-    fp32.emplace(loadOrSynthesize(e.model, e.weights, e.seed));
-    progress.stage("quantizing");
-    QuantOptions q;
-    q.precision = e.accel.precision;
-    q.rotation = e.rotation;
-    quantized.emplace(quantizeModel(*fp32, q));
-    fp32.reset();
-    golden.emplace(*quantized);
+    golden = makeGoldenModel(e, [&](const std::string& s) { progress.stage(s); });
   }
   progress.stage("simulating");
-  const RunResult r = runPlatform(e, golden ? &*golden : nullptr,
+  const RunResult r = runPlatform(e, golden ? golden->model.get() : nullptr,
                                   [&](int done, int total) { progress.count(done, total, "token passes"); });
   progress.finish();
   const auto doc = runReportJson(e, r);

@@ -208,6 +208,8 @@ void Sequencer::mainThread() {
       waitSegment(blockKey(p, layersPerPass_ + 1), 0);
     }
     passEnd_.push_back(now());
+    // The reader has moved past the previous pass (it issued this pass's blocks after it).
+    if (p > 0) arrivals_.erase(arrivals_.find(blockKey(p - 1, 0)), arrivals_.find(blockKey(p, 0)));
     if (setup_.image && p + 1 >= int(setup_.prompt.size())) {
       // Host: final norm + LM head over the residual the accelerator wrote back.
       setup_.image->readWords(map.residualOut(), residual.data(), model_.dModel);
