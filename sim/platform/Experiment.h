@@ -36,6 +36,9 @@ struct Experiment {
   int reuseAfterLayers = 3;
   std::vector<int> prompt{1};
   int tokens = 16;  // generated tokens
+  // Optional VCD of unit activity and the memory stream for one layer of the first pass.
+  int traceLayer = -1;  // -1: no trace
+  std::string traceFile;
 };
 
 Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin);

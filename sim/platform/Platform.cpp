@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "models/common/Error.h"
@@ -76,6 +77,7 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   s.passes = r.reused ? 1 : int(e.prompt.size()) + e.tokens - 1;
   s.layersPerPass = r.simulatedLayers;
   s.prompt = e.prompt;
+  s.traceLayer = e.traceLayer;
   if (onPass) s.onPass = [&](int done) { onPass(done, s.passes); };
   Sequencer seq("sequencer", s);
   try {
@@ -115,6 +117,11 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
     for (size_t p = 0; p + 1 < e.prompt.size(); ++p) r.promptCycles += ends[p] - starts[p];
   }
   countBytes(map, r);
+  if (e.traceLayer >= 0) {
+    const Cycle from = e.traceLayer == 0 ? starts[0] : layerEnds[size_t(e.traceLayer - 1)];
+    const uint64_t periodPs = uint64_t(std::llround(1e6 / e.accel.clockMhz));
+    writeActivityVcd(e.traceFile, log, seq.tracedSegments(), from, layerEnds[size_t(e.traceLayer)], periodPs);
+  }
   return r;
 }
 

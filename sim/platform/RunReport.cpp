@@ -98,6 +98,7 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
                {"peak_gbs", e.platform.memory.peakBandwidthGBs},
                {"bus_peak_gbs", a.busBits / 8.0 * a.clockMhz * 1e6 / 1e9},
                {"port_busy_fraction", ratio(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
+  if (e.traceLayer >= 0) j["trace"] = {{"layer", e.traceLayer}, {"file", e.traceFile}};
   j["simulation"] = {{"passes", r.passes},
                      {"simulated_layers_per_pass", r.simulatedLayers},
                      {"layer_period_reused", r.reused},

@@ -151,7 +151,11 @@ void Sequencer::issue(int block, const StreamSegment& s) {
     waitFor(credit_, [&] { return creditsUsed_ + s.beats <= creditCapacity_; });
     creditsUsed_ += s.beats;
   }
-  arrivals_[block].push_back(setup_.port->transfer(s, now()));
+  const Cycle issued = now();
+  arrivals_[block].push_back(setup_.port->transfer(s, issued));
+  if (setup_.traceLayer >= 0 && block == blockKey(0, 1 + setup_.traceLayer)) {
+    traced_.push_back({issued, arrivals_[block].back(), s.write, s.category});
+  }
   issued_.notify(sc_core::SC_ZERO_TIME);
 }
 

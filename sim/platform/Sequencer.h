@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "models/int/Mamba2Int.h"
+#include "sim/platform/ActivityTrace.h"
 #include "sim/platform/DramImage.h"
 #include "sim/platform/Experiment.h"
 #include "sim/platform/MemoryMap.h"
@@ -41,6 +42,7 @@ struct SequencerSetup {
   int layersPerPass = 0;              // layers simulated per pass (<= n_layer)
   std::vector<int> prompt;            // functional: the first pass's tokens
   std::function<void(int)> onPass;    // after each pass (progress)
+  int traceLayer = -1;                // record the stream segments of this layer of pass 0
 };
 
 class Sequencer : public sc_core::sc_module {
@@ -54,6 +56,7 @@ class Sequencer : public sc_core::sc_module {
   const std::vector<Cycle>& passEnds() const { return passEnd_; }
   const std::vector<Cycle>& layerEnds() const { return layerEnd_; }  // per simulated layer
   const std::vector<int>& generated() const { return generated_; }
+  const std::vector<SegmentRecord>& tracedSegments() const { return traced_; }
   // Rethrows what a thread threw (it stopped the simulation).
   void rethrow() const {
     if (error_) std::rethrow_exception(error_);
@@ -128,6 +131,7 @@ class Sequencer : public sc_core::sc_module {
   std::vector<Cycle> passStart_, passEnd_, layerEnd_;
   std::vector<int> generated_;
   std::exception_ptr error_;
+  std::vector<SegmentRecord> traced_;
 };
 
 }  // namespace specmamba::platform

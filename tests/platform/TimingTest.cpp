@@ -4,6 +4,7 @@
 
 #include "sim/platform/Platform.h"
 #include "sim/platform/units/UnitTiming.h"
+#include "tests/common/TestSupport.h"
 #include "tests/platform/PlatformTestSupport.h"
 
 using namespace specmamba;
@@ -38,4 +39,26 @@ TEST_CASE("timing-only unit busy cycles follow the RTL latencies and initiation 
   for (int c = 0; c < kStreamCategories; ++c) beats += (r.readBytesPerToken[size_t(c)] + r.writeBytesPerToken[size_t(c)]) / 32;
   CHECK(r.cyclesPerToken >= beats);
   CHECK(r.perToken.cycles == r.cyclesPerToken);
+}
+
+TEST_CASE("a trace writes the chosen layer's unit activity and stream as VCD", "[platform]") {
+  test::TempDir dir;
+  auto j = test::platformExperiment("tiny-64", "w4a4");
+  j["mode"] = "timing-only";
+  j["trace"] = {{"layer", 1}, {"file", dir.file("layer1.vcd")}};
+  const Experiment e = test::experimentOf(j);
+  const RunResult r = runPlatform(e, nullptr);
+  CHECK(r.cyclesPerToken > 0);
+  const std::string vcd = test::readText(dir.file("layer1.vcd"));
+  CHECK_THAT(vcd, Catch::StartsWith("$comment specmamba platform activity"));
+  for (const char* s : {"$var wire 1 ! mmu_busy $end", "ssmu_busy", "mem_read", "mem_write", "$enddefinitions"}) {
+    CHECK_THAT(vcd, Catch::Contains(s));
+  }
+  CHECK_THAT(vcd, Catch::Contains("\n1!\n"));  // the MMU computes in this layer
+  CHECK(e.traceLayer == 1);
+  // A layer the reuse rule does not simulate cannot be traced.
+  auto big = test::platformExperiment("mamba2-130m", "w4a4");
+  big["mode"] = "timing-only";
+  big["trace"] = {{"layer", 5}, {"file", dir.file("x.vcd")}};
+  CHECK_THROWS_WITH(test::experimentOf(big), Catch::Contains("/trace/layer: layer 5 is not simulated"));
 }
