@@ -72,13 +72,22 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   s.port = port.get();
   s.image = image.get();
   s.golden = golden;
-  // Every pass of a timing-only run has the same schedule (each starts from
-  // idle after the host's turn): with reuse, one pass stands for all.
-  s.passes = r.reused ? 1 : int(e.prompt.size()) + e.tokens - 1;
+  // Passes: the prompt in chunks of up to TP tokens (one weight pass each),
+  // then one per generated token after the first. Every decode pass of a
+  // timing-only run has the same schedule (each starts from idle after the
+  // host's turn): with reuse, one decode pass stands for all.
+  const int P = int(e.prompt.size());
+  if (r.reused) {
+    s.passTokens = {1};
+  } else {
+    for (int done = 0; done < P; done += e.accel.tp) s.passTokens.push_back(std::min(e.accel.tp, P - done));
+    for (int i = 1; i < e.tokens; ++i) s.passTokens.push_back(1);
+  }
+  const int passes = int(s.passTokens.size());
   s.layersPerPass = r.simulatedLayers;
   s.prompt = e.prompt;
   s.traceLayer = e.traceLayer;
-  if (onPass) s.onPass = [&](int done) { onPass(done, s.passes); };
+  if (onPass) s.onPass = [&](int done) { onPass(done, passes); };
   Sequencer seq("sequencer", s);
   try {
     sc_core::sc_start();
@@ -90,16 +99,20 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   const auto& starts = seq.passStarts();
   const auto& ends = seq.passEnds();
   const auto& layerEnds = seq.layerEnds();
-  if (int(ends.size()) != s.passes) throw Error("platform: the simulation stopped before the last pass");
-  r.passes = s.passes;
+  if (int(ends.size()) != passes) throw Error("platform: the simulation stopped before the last pass");
+  r.passes = passes;
   r.tokens = seq.generated();
   r.port = port->stats();
   const int L = e.model.nLayer, W = r.simulatedLayers;
   if (W >= 2) r.layerPeriod = layerEnds[size_t(W - 1)] - layerEnds[size_t(W - 2)];
   const ActivityLog& log = seq.activity();
+  // Per-token figures come from the decode passes (one token each, after
+  // the prompt); the prompt passes are reported as a total.
+  const int promptPasses = r.reused ? 0 : passes - (e.tokens - 1);
+  const int first = promptPasses < passes ? promptPasses : 0;
   WindowActivity total;
   Cycle cycles = 0;
-  for (int p = 0; p < s.passes; ++p) {
+  for (int p = first; p < passes; ++p) {
     total += log.window(starts[size_t(p)], ends[size_t(p)]);
     cycles += ends[size_t(p)] - starts[size_t(p)];
   }
@@ -107,15 +120,12 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
     total += log.window(layerEnds[size_t(W - 2)], layerEnds[size_t(W - 1)]).scaled(uint64_t(L - W));
     cycles += r.layerPeriod * Cycle(L - W);
   }
+  const Cycle counted = Cycle(passes - first);
   r.firstPassCycles = r.reused ? cycles : ends[0] - starts[0];
-  // Every pass has the same data-independent schedule; the mean is exact
-  // up to rounding (the first pass is reported separately).
-  r.cyclesPerToken = (cycles + Cycle(s.passes) / 2) / Cycle(s.passes);
-  r.perToken = total.divided(uint64_t(s.passes));
-  if (functional) {
-    r.promptCycles = 0;
-    for (size_t p = 0; p + 1 < e.prompt.size(); ++p) r.promptCycles += ends[p] - starts[p];
-  }
+  r.cyclesPerToken = (cycles + counted / 2) / counted;
+  r.perToken = total.divided(counted);
+  for (int p = 0; p < promptPasses; ++p) r.promptCycles += ends[size_t(p)] - starts[size_t(p)];
+  r.promptPasses = promptPasses;
   countBytes(map, r);
   if (e.traceLayer >= 0) {
     const Cycle from = e.traceLayer == 0 ? starts[0] : layerEnds[size_t(e.traceLayer - 1)];

@@ -100,6 +100,8 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
                {"port_busy_fraction", ratio(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
   if (e.traceLayer >= 0) j["trace"] = {{"layer", e.traceLayer}, {"file", e.traceFile}};
   j["simulation"] = {{"passes", r.passes},
+                     {"prompt_passes", r.promptPasses},
+                     {"prompt_cycles", r.promptCycles},
                      {"simulated_layers_per_pass", r.simulatedLayers},
                      {"layer_period_reused", r.reused},
                      {"layer_period_cycles", r.layerPeriod},

@@ -38,9 +38,9 @@ struct SequencerSetup {
   StreamPort* port = nullptr;
   DramImage* image = nullptr;         // null: timing-only
   const Mamba2Int* golden = nullptr;  // null: timing-only
-  int passes = 1;                     // tokens through the accelerator
+  std::vector<int> passTokens;        // tokens of each pass (<= TP; prompt chunks, then 1 per generated token)
   int layersPerPass = 0;              // layers simulated per pass (<= n_layer)
-  std::vector<int> prompt;            // functional: the first pass's tokens
+  std::vector<int> prompt;            // functional: the prompt the first passes carry
   std::function<void(int)> onPass;    // after each pass (progress)
   int traceLayer = -1;                // record the stream segments of this layer of pass 0
 };
@@ -83,7 +83,7 @@ class Sequencer : public sc_core::sc_module {
     }
   }
 
-  void runLayer(int pass, int layer, std::vector<int32_t>& residual);
+  void runLayer(int pass, int layer, int tokens, std::vector<int32_t>& residual);
   void runLmHead(int pass, std::vector<int32_t>& residual);
   Cycle now() const;
   void waitUntil(Cycle c);
@@ -119,12 +119,14 @@ class Sequencer : public sc_core::sc_module {
   std::map<int, std::vector<Cycle>> arrivals_;
   sc_core::sc_event issued_, credit_;
   uint64_t creditsUsed_ = 0, creditCapacity_ = 0;
-  std::vector<StreamSegment> embeddingRead_, residualWrite_;
+  std::vector<std::vector<StreamSegment>> embeddingRead_;  // by pass size (1..TP)
+  std::vector<StreamSegment> residualWrite_;
 
   // Progress counters (each with the event that announces it).
   int hostDone_ = 0, residualReady_ = 0;  // passes
   int ssmStarted_ = 0, convReady_ = 0, ssmReady_ = 0;  // layer instances
   int rowsDone_ = 0;
+  int layerTokens_ = 1;  // tokens of the layer in flight
   sc_core::sc_event hostEvent_, residualEvent_, ssmStartEvent_, gateEvent_, ssmDoneEvent_, rowsEvent_;
 
   std::unique_ptr<LayerData> data_;  // functional: the current layer's on-chip vectors

@@ -27,7 +27,9 @@ void expectGoldenTokens(const nlohmann::json& j) {
   const std::vector<int> expected = golden.generateGreedy(e.prompt, e.tokens, state);
   const RunResult r = runPlatform(e, &golden);
   CHECK(r.tokens == expected);
-  CHECK(r.passes == int(e.prompt.size()) + e.tokens - 1);
+  const int promptPasses = (int(e.prompt.size()) + e.accel.tp - 1) / e.accel.tp;
+  CHECK(r.passes == promptPasses + e.tokens - 1);
+  CHECK(r.promptPasses == promptPasses);
   CHECK(r.cyclesPerToken > 0);
 }
 
@@ -57,5 +59,12 @@ TEST_CASE("platform tokens equal the golden model without reordering or tiling (
   j["accelerator"]["tiling"] = false;
   j["accelerator"]["cop"] = 16;
   j["accelerator"]["pp"] = 4;  // an MMU cycle takes two 256-bit beats
+  expectGoldenTokens(j);
+}
+
+TEST_CASE("platform tokens equal the golden model with the prompt in passes of TP tokens", "[platform]") {
+  auto j = test::platformExperiment("tiny-256", "w4a4");
+  j["accelerator"]["tp"] = 4;
+  j["prompt"] = {1, 5, 9, 2, 7, 300, 11};  // passes of 4 and 3 tokens
   expectGoldenTokens(j);
 }
