@@ -123,6 +123,10 @@ std::string runReportText(const Experiment& e, const RunResult& r) {
                      r.reused ? fmt::format(" ({} layers simulated, steady-state period {} cycles reused)",
                                             r.simulatedLayers, r.layerPeriod)
                               : std::string());
+  if (r.promptPasses > 0) {
+    out += fmt::format("prompt     {} tokens in {} passes of up to TP = {}: {} cycles\n", e.prompt.size(),
+                       r.promptPasses, a.tp, r.promptCycles);
+  }
   out += fmt::format("DRAM       {:.2f} GB/s achieved of {:.1f} GB/s peak (bus {:.1f} GB/s), {:.1f} MB per token\n\n",
                      f.achievedGBs, e.platform.memory.peakBandwidthGBs, a.busBits / 8.0 * a.clockMhz / 1e3,
                      double(f.bytesPerToken) / 1e6);
