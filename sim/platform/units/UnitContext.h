@@ -31,7 +31,7 @@ namespace specmamba::platform {
 struct UnitContext {
   const ModelConfig* model = nullptr;
   const AcceleratorConfig* accel = nullptr;
-  const sc_core::sc_clock* clock = nullptr;  // the accelerator clock (null when every unit is fast)
+  sc_core::sc_clock* clock = nullptr;  // the accelerator clock (null when every unit is fast)
   sc_core::sc_time period;                   // one accelerator cycle
   ActivityLog* log = nullptr;
   // The integer golden model whose on-chip constants (LUTs, norm tables,
