@@ -57,8 +57,7 @@ Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin)
     e.traceLayer = int(to.integer("layer", 0, e.model.nLayer - 1));
     e.traceFile = to.string("file");
     to.finish();
-    const bool reused = e.mode == RunMode::TimingOnly && e.reuseAfterLayers > 0 && e.reuseAfterLayers < e.model.nLayer;
-    if (reused && e.traceLayer >= e.reuseAfterLayers) {
+    if (e.traceLayer >= e.simulatedLayers()) {
       to.required("layer").fail(fmt::format("layer {} is not simulated in a timing-only run with "
                                             "reuse_after_layers = {} (trace a layer below it, or set it to 0)",
                                             e.traceLayer, e.reuseAfterLayers));

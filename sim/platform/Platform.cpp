@@ -11,12 +11,6 @@
 
 namespace specmamba::platform {
 
-int simulatedLayers(const Experiment& e) {
-  const int L = e.model.nLayer;
-  if (e.mode == RunMode::Functional || e.reuseAfterLayers == 0 || e.reuseAfterLayers >= L) return L;
-  return e.reuseAfterLayers;
-}
-
 namespace {
 
 // Bytes one pass moves, by category and direction (every layer, not only the simulated ones).
@@ -64,7 +58,7 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   if (golden) image = std::make_unique<DramImage>(map, golden->weights(), golden->initialState());
 
   RunResult r;
-  r.simulatedLayers = simulatedLayers(e);
+  r.simulatedLayers = e.simulatedLayers();
   r.reused = r.simulatedLayers < e.model.nLayer;
   SequencerSetup s;
   s.experiment = &e;
