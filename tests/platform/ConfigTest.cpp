@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/common/Error.h"
+#include "sim/platform/HostModel.h"
 #include "tests/platform/PlatformTestSupport.h"
 
 using namespace specmamba;
@@ -83,4 +84,18 @@ TEST_CASE("bad experiment fields are errors naming file and pointer", "[platform
   j = test::platformExperiment("tiny-64", "w4a4");
   j["tokenz"] = 3;
   expectError(j, "/tokenz: unknown key");
+}
+
+TEST_CASE("the host model charges the LM head GEMV at the slower of compute and memory", "[platform]") {
+  const HostModel h = loadHostModel("vck190-apu");
+  const ModelConfig m = loadModelConfig("mamba2-2.7b");
+  // 50,288 x 2,560 FP32 weights = 515 MB at 6 GB/s, plus the 50 us round trip.
+  const double lmHead = 50288.0 * 2560 * 4 / 6e9;
+  CHECK(h.secondsPerToken(m, true) == Approx(lmHead + 2560.0 * 4 / 6e9 + 50e-6).epsilon(1e-9));
+  CHECK(h.secondsPerToken(m, false) == Approx(2560.0 * 4 / 6e9 + 50e-6).epsilon(1e-9));
+  CHECK_FALSE(h.source.empty());
+  CHECK_THROWS_WITH(parseHostModel(nlohmann::json{{"name", "x"}, {"cpu", "y"}, {"gflops", 1}, {"memory_gbs", 1},
+                                                  {"lm_head_bits", 12}, {"source", "z"}},
+                                   "h.json"),
+                    Catch::Contains("h.json: /lm_head_bits: must be 8, 16 or 32"));
 }
