@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   specmamba::bench::addIntDecodeBench(app, runner);
   specmamba::bench::addDramBench(app, runner);
   specmamba::bench::addPortBench(app, runner);
+  specmamba::bench::addPlatformBench(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
