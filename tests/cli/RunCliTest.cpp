@@ -2,6 +2,8 @@
 // reuse rule, and bad input.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/common/TestSupport.h"
@@ -55,25 +57,34 @@ TEST_CASE("run reports a functional experiment, byte-identical JSON for the same
   CHECK(doc["dram"]["achieved_gbs"].get<double>() <= doc["dram"]["bus_peak_gbs"].get<double>());
 }
 
-TEST_CASE("timing-only: reusing the steady-state layer period equals simulating every layer", "[cli]") {
+// Fast mode (one steady-state layer period reused, burst-granular DRAM)
+// against the full-detail run (every layer of every pass, every DRAM burst
+// through the command-level model): the issue's <= 2% on a smaller model.
+TEST_CASE("timing-only: fast mode is within 2% of the full-detail run on mamba2-130m", "[cli]") {
   TempDir dir;
   auto j = experiment("mamba2-130m", "timing-only");
   j["reuse_after_layers"] = 3;
-  const auto reused = runJson(write(dir, "reuse.json", j));
+  j["accelerator"] = {{"port", {{"timing", "burst"}}}};
+  const auto fast = runJson(write(dir, "fast.json", j));
   j["reuse_after_layers"] = 0;
+  j["accelerator"] = {{"port", {{"timing", "detailed"}}}};
   const auto full = runJson(write(dir, "full.json", j));
-  CHECK(reused["simulation"]["layer_period_reused"] == true);
+  CHECK(fast["simulation"]["layer_period_reused"] == true);
   CHECK(full["simulation"]["layer_period_reused"] == false);
   CHECK(full["simulation"]["passes"] == 4);  // 2 prompt + 3 tokens - 1
-  CHECK(reused["cycles_per_token"] == full["cycles_per_token"]);
-  CHECK(reused["cycle_breakdown"] == full["cycle_breakdown"]);
-  CHECK(reused["dram"]["bytes_per_token"] == full["dram"]["bytes_per_token"]);
+  const double f = fast["cycles_per_token"].get<double>(), d = full["cycles_per_token"].get<double>();
+  CAPTURE(f, d);
+  CHECK(std::abs(f - d) <= 0.02 * d);
+  CHECK(fast["cycle_breakdown"]["mmu_busy"] == full["cycle_breakdown"]["mmu_busy"]);
+  CHECK(fast["dram"]["bytes_per_token"] == full["dram"]["bytes_per_token"]);
 }
 
 TEST_CASE("timing-only: the functional and timing-only schedules agree", "[cli]") {
   TempDir dir;
   const auto functional = runJson(write(dir, "f.json", experiment("tiny-256", "functional")));
-  const auto timing = runJson(write(dir, "t.json", experiment("tiny-256", "timing-only")));
+  auto t = experiment("tiny-256", "timing-only");
+  t["reuse_after_layers"] = 0;  // the same layers and addresses as the functional run
+  const auto timing = runJson(write(dir, "t.json", t));
   CHECK(functional["cycles_per_token"] == timing["cycles_per_token"]);
   CHECK(functional["cycle_breakdown"] == timing["cycle_breakdown"]);
 }
@@ -142,5 +153,8 @@ TEST_CASE("timing-only: TP > 1 runs the prompt in fewer weight passes", "[cli]")
   // series (on 130m the SSMU, 24,576 cycles per token and layer, then
   // dominates): 2 passes of 4 tokens cost about half of 8 passes of 1.
   CHECK(four["simulation"]["prompt_cycles"].get<double>() < 0.6 * one["simulation"]["prompt_cycles"].get<double>());
-  CHECK(four["cycles_per_token"] == one["cycles_per_token"]);  // decode: one token per pass either way
+  // Decode: one token per pass either way; only the DRAM's state (open rows,
+  // refresh phase) left by the different prompt passes differs.
+  CHECK(std::abs(four["cycles_per_token"].get<double>() - one["cycles_per_token"].get<double>()) <=
+        0.005 * one["cycles_per_token"].get<double>());
 }
