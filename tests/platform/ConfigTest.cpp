@@ -87,6 +87,11 @@ TEST_CASE("bad experiment fields are errors naming file and pointer", "[platform
   j = test::platformExperiment("tiny-64", "w4a4");
   j["host"] = "cray";
   expectError(j, "/host: unknown host \"cray\"");
+  // A layer the timing-only reuse rule does not simulate cannot be traced.
+  j = test::platformExperiment("mamba2-130m", "w4a4");
+  j["mode"] = "timing-only";
+  j["trace"] = {{"layer", 5}, {"file", "x.vcd"}};
+  expectError(j, "/trace/layer: layer 5 is not simulated");
   j = test::platformExperiment("tiny-64", "w4a4");
   j["tokenz"] = 3;
   expectError(j, "/tokenz: unknown key");
