@@ -22,7 +22,15 @@ namespace specmamba::platform {
 
 using AccelCycle = uint64_t;
 
-enum class StreamCategory { Weights, Scales, SsmState, ConvState, ConvWeights, Activations, Params };
+enum class StreamCategory {
+  Weights,
+  Scales,
+  SsmState,
+  ConvState,
+  ConvWeights,
+  Activations,
+  Params
+};
 const char* categoryName(StreamCategory c);
 
 struct StreamSegment {

@@ -34,8 +34,8 @@ class FastSsmu final : public Ssmu {
     std::vector<int32_t> dt(size_t(h1 - h0));
     const int32_t* dtRaw = job.zx + D + m.convDim();
     for (int h = h0; h < h1; ++h) {
-      dt[size_t(h - h0)] =
-          intops::lut(w.softplus, intops::fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
+      dt[size_t(h - h0)] = intops::lut(
+          w.softplus, intops::fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
     }
     job.in->dt.s[size_t(h0 / kGroup)] =
         uint8_t(intops::quantizeGroup(dt.data(), h1 - h0, 8, job.in->dt.q.data() + h0));
@@ -62,6 +62,8 @@ class FastSsmu final : public Ssmu {
 
 }  // namespace
 
-std::unique_ptr<Ssmu> makeFastSsmu(const UnitContext& ctx) { return std::make_unique<FastSsmu>(ctx); }
+std::unique_ptr<Ssmu> makeFastSsmu(const UnitContext& ctx) {
+  return std::make_unique<FastSsmu>(ctx);
+}
 
 }  // namespace specmamba::platform

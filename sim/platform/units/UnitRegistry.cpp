@@ -49,14 +49,22 @@ std::unique_ptr<T> make(const std::vector<Entry<T>>& table, UnitKind unit, const
 
 std::vector<std::string> unitImplementations(UnitKind unit) {
   switch (unit) {
-    case UnitKind::Mmu: return names(kMmu);
-    case UnitKind::Ssmu: return names(kSsmu);
-    case UnitKind::Conv: return names(kConv);
-    case UnitKind::Norm: return names(kNorm);
-    case UnitKind::Htu: return names(kHtu);
-    case UnitKind::Quant: return names(kQuant);
-    case UnitKind::Residual: return names(kResidual);
-    case UnitKind::kCount: break;
+    case UnitKind::Mmu:
+      return names(kMmu);
+    case UnitKind::Ssmu:
+      return names(kSsmu);
+    case UnitKind::Conv:
+      return names(kConv);
+    case UnitKind::Norm:
+      return names(kNorm);
+    case UnitKind::Htu:
+      return names(kHtu);
+    case UnitKind::Quant:
+      return names(kQuant);
+    case UnitKind::Residual:
+      return names(kResidual);
+    case UnitKind::kCount:
+      break;
   }
   return {};
 }
