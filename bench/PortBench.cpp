@@ -10,10 +10,12 @@
 
 #include "bench/Benchmarks.h"
 #include "models/common/Error.h"
+#include "models/common/JsonReader.h"
 #include "models/config/ModelConfig.h"
 #include "sim/config/PlatformConfig.h"
+#include "sim/platform/AcceleratorConfig.h"
 #include "sim/platform/BurstStreamPort.h"
-#include "sim/platform/LayerStream.h"
+#include "sim/platform/MemoryMap.h"
 
 namespace specmamba::bench {
 
@@ -26,13 +28,14 @@ struct Options {
   int detailedLayers = 2;
   int tokens = 32;
   int axiPorts = 0;  // 0: the platform's
+  int busBits = 0;   // accelerator bus; 0: every AXI port
   int outstanding = 0;
   double latencyNs = -1;  // interconnect round trip, split evenly; < 0: the platform's
   std::string issue = "ahead";
 };
 
 // When the sequencer lets a segment go: as soon as the port allows (ahead),
-// each weight loop after the previous loop's data arrived (loop), or every
+// each weight loop after the previous segment's data arrived (loop), or every
 // segment after the previous one's data arrived (segment).
 enum class Issue { Ahead, Loop, Segment };
 
@@ -58,9 +61,15 @@ Timed runStream(platform::StreamPort& port,
   const std::clock_t c0 = std::clock();
   for (int k = 0; k < tokens; ++k) {
     for (size_t l = 0; l < layers; ++l) {
+      bool afterScales = false;
       for (const auto& s : image[l]) {
-        const bool wait = issue == Issue::Segment ||
-                          (issue == Issue::Loop && s.category == platform::StreamCategory::Scales);
+        // A loop starts at its scale beats, or at its weights where it has
+        // none (a wide bus shares few scale beats out over many loops), as
+        // in the sequencer.
+        const bool loopStart = s.category == platform::StreamCategory::Scales ||
+                               (s.category == platform::StreamCategory::Weights && !afterScales);
+        afterScales = s.category == platform::StreamCategory::Scales;
+        const bool wait = issue == Issue::Segment || (issue == Issue::Loop && loopStart);
         t.cycles = port.transfer(s, wait ? t.cycles : 0);
       }
       t.segments += image[l].size();
@@ -79,25 +88,46 @@ int run(const Options& o) {
   if (o.axiPorts > 0) c.axiPorts = o.axiPorts;
   if (o.outstanding > 0) c.readOutstanding = c.writeOutstanding = o.outstanding;
   if (o.latencyNs >= 0) c.requestLatencyNs = c.responseLatencyNs = o.latencyNs / 2;
-  platform::LayerStreamOptions lo;
-  lo.busBits = c.busBits;
-  lo.precision = parsePrecision(o.precision);
-  const platform::LayerStreamSizes sizes = platform::layerStreamSizes(m, lo);
+  // The stream is the platform's memory map (the sequencer's segments) for
+  // an accelerator validated as an experiment's "accelerator" object is, with
+  // the bench's precision and a bus of `busBits` (default: every AXI port,
+  // as the release set-ups run); as on the platform, a bus wider than one
+  // port is striped over busBits / port width ports (Platform.cpp, WideBusPort).
+  const int busBits = o.busBits > 0 ? o.busBits : c.axiPorts * c.busBits;
+  const nlohmann::json accelJson{{"precision", o.precision}, {"bus_bits", busBits}};
+  const platform::AcceleratorConfig accel = platform::parseAcceleratorConfig(
+      JsonNode(accelJson, "specmamba-bench port", "/accelerator").asObject(), m, c.accelClockMhz,
+      c.axiPorts * c.busBits);
+  const platform::MemoryMap map(m, accel);
+  if (busBits <= c.busBits) {
+    c.busBits = busBits;
+    c.axiPorts = 1;
+  } else {
+    c.axiPorts = busBits / c.busBits;  // parseAcceleratorConfig: powers of two
+  }
+  const uint64_t portBeatsPerBeat = uint64_t(busBits / c.busBits);
   std::vector<std::vector<platform::StreamSegment>> image;
-  for (int l = 0; l < m.nLayer; ++l) image.push_back(platform::layerStream(m, lo, l));
+  uint64_t reads = 0, writes = 0;  // of one layer, in beats of one port
+  for (int l = 0; l < m.nLayer; ++l) {
+    image.push_back(map.layer(l).segments);
+    for (auto& s : image.back()) {
+      s.beats *= portBeatsPerBeat;
+      if (l == 0) (s.write ? writes : reads) += s.beats;
+    }
+  }
 
-  const double layerBytes = double(sizes.total()) * c.busBits / 8;
+  const double layerBytes = double(reads + writes) * c.busBits / 8;
   const double cycleNs = 1000.0 / c.accelClockMhz;
   const double busGBs = c.axiPorts * c.busBits / 8.0 * c.accelClockMhz / 1000.0;
   fmt::print(
-      "port platform={} memory={} model={} precision={} accel_MHz={} axi_ports={} bus_bits={} "
+      "port platform={} memory={} model={} precision={} accel_MHz={} accel_bus_bits={} axi_ports={} bus_bits={} "
       "bus_limit_GBps={:.2f} dram_peak_GBps={:.2f} burst_beats={} outstanding={}/{} "
       "latency_ns={}+{} issue={}\n",
-      p.name, c.memory.name, m.name, o.precision, c.accelClockMhz, c.axiPorts, c.busBits, busGBs,
+      p.name, c.memory.name, m.name, o.precision, c.accelClockMhz, busBits, c.axiPorts, c.busBits, busGBs,
       c.memory.peakBandwidthGBs(), c.burstBeats, c.readOutstanding, c.writeOutstanding,
       c.requestLatencyNs, c.responseLatencyNs, o.issue);
   fmt::print("layer_beats={} (reads {}, writes {}) layer_MB={:.3f} token_GB={:.4f}\n",
-             sizes.total(), sizes.reads(), sizes.writes(), layerBytes / 1e6,
+             reads + writes, reads, writes, layerBytes / 1e6,
              layerBytes * m.nLayer / 1e9);
 
   const auto report = [&](const char* name, const Timed& t, int layers) {
@@ -148,6 +178,8 @@ void addPortBench(CLI::App& app, Runner& runner) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->add_option("--axi-ports", o->axiPorts, "override the platform's AXI port count");
+  cmd->add_option("--bus-bits", o->busBits,
+                  "accelerator bus width (default: AXI ports x width); the memory map's beat");
   cmd->add_option("--outstanding", o->outstanding, "override read and write outstanding bursts");
   cmd->add_option("--latency-ns", o->latencyNs,
                   "override the interconnect round trip (split evenly)");

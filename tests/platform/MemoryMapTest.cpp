@@ -1,5 +1,6 @@
-// The memory stream and the DRAM image: SPEC §4's per-layer stream for
-// mamba2-2.7b on the release set-up, and the image's packing round trip.
+// The memory stream and the DRAM image: SPEC §4's per-layer stream (MemoryMap)
+// for mamba2-2.7b (W4A4, W8A8, against the release's counts) and
+// mamba2-130m, and the image's packing round trip.
 #include <catch2/catch.hpp>
 
 #include "models/int/Mamba2Int.h"
@@ -20,12 +21,17 @@ uint64_t beatsOf(const LayerLayout& L, StreamCategory c, bool write) {
   return n;
 }
 
+// The release set-up (VCK190) on `model`, timing-only (no weights needed).
+Experiment timingOnly(const std::string& model, const std::string& precision) {
+  auto j = test::platformExperiment(model, precision);
+  j["mode"] = "timing-only";
+  return test::experimentOf(j);
+}
+
 }  // namespace
 
 TEST_CASE("the 2.7B layer stream matches the release's beat counts", "[platform]") {
-  auto j = test::platformExperiment("mamba2-2.7b", "w4a4");
-  j["mode"] = "timing-only";
-  const Experiment e = test::experimentOf(j);
+  const Experiment e = timingOnly("mamba2-2.7b", "w4a4");
   const MemoryMap map(e.model, e.accel);
   const LayerLayout& L = map.layer(0);
   // SPEC §4: h state 21,760 beats (20,480 data + 1,280 exponents) each way,
@@ -51,6 +57,99 @@ TEST_CASE("the 2.7B layer stream matches the release's beat counts", "[platform]
   CHECK(L.segments.back().write);
   CHECK(L.segmentThroughWeightBeat(627840) == L.weightSegment.back());
   CHECK(L.segmentThroughWeightBeat(1) == L.weightSegment.front());
+}
+
+TEST_CASE("the 2.7B W4A4 layer stream, segment by segment, against the release's 680,861 beats",
+          "[platform]") {
+  const Experiment e = timingOnly("mamba2-2.7b", "w4a4");
+  const MemoryMap map(e.model, e.accel);
+  const LayerLayout& L = map.layer(0);
+  const auto& segs = L.segments;
+  // 3 state reads, 2,453 loops of (scales, weights), 2 state writes.
+  REQUIRE(segs.size() == 3 + 2 * 2453 + 2);
+  CHECK(segs[0].category == StreamCategory::ConvState);
+  CHECK(segs[1].category == StreamCategory::ConvWeights);
+  CHECK(segs[2].category == StreamCategory::SsmState);
+  CHECK(segs[2].beats == 21760);
+  // The 7,358 scale beats shared out over the 2,453 loops: the first loop
+  // gets 2, every other loop 3 (release: 3 in every loop, 7,359).
+  CHECK(segs[3].category == StreamCategory::Scales);
+  CHECK(segs[3].beats == 2);
+  CHECK(segs[5].beats == 3);
+  CHECK(segs[4].beats == 256);
+  CHECK(segs[segs.size() - 3].beats == 128);  // the last loop's weights
+  CHECK(segs[segs.size() - 2].write);
+  CHECK(segs[segs.size() - 2].beats == 536);
+  CHECK(segs.back().write);
+  CHECK(segs.back().beats == 21760);
+  const uint64_t reads = beatsOf(L, StreamCategory::ConvState, false) +
+                         beatsOf(L, StreamCategory::ConvWeights, false) +
+                         beatsOf(L, StreamCategory::SsmState, false) +
+                         beatsOf(L, StreamCategory::Weights, false) +
+                         beatsOf(L, StreamCategory::Scales, false);
+  const uint64_t writes =
+      beatsOf(L, StreamCategory::ConvState, true) + beatsOf(L, StreamCategory::SsmState, true);
+  CHECK(beatsOf(L, StreamCategory::Scales, false) + beatsOf(L, StreamCategory::Weights, false) ==
+        635198);  // release 635,199
+  CHECK(reads == 658208);
+  CHECK(writes == 536 + 21760);
+  // 680,504 beats = the release's 680,861 less 2 x 178 conv state beats (3
+  // slots, not 4) and 1 scale beat (tight packing): docs/validation.md,
+  // "Every assumption". 21.78 MB per layer, 1.394 GB per token over 64 layers
+  // (release 21,787,552 and 1,394,403,328 bytes).
+  CHECK(reads + writes == 680504);
+  CHECK(680861 - (reads + writes) == 2 * (714 - 536) + (7359 - 7358));
+  CHECK((reads + writes) * 32 == 21776128);
+  CHECK((reads + writes) * 32 * uint64_t(e.model.nLayer) == 1393672192);
+}
+
+TEST_CASE("W8A8 doubles the 2.7B weight beats, the scales stay as at W4A4", "[platform]") {
+  const Experiment e = timingOnly("mamba2-2.7b", "w8a8");
+  const MemoryMap map(e.model, e.accel);
+  const LayerLayout& L = map.layer(0);
+  CHECK(beatsOf(L, StreamCategory::Weights, false) == 2 * 627840);
+  CHECK(L.weightSegment.size() == 4905);
+  CHECK(L.segments[size_t(L.weightSegment.back())].beats == 256);  // 4,905 full loops
+  // Scales are per 128-input group, whatever the weight width: 7,358 beats,
+  // 1 or 2 per loop (docs/memory.md derives the release's W8A8 as 2 per loop:
+  // 9,810).
+  CHECK(beatsOf(L, StreamCategory::Scales, false) == 7358);
+  CHECK(beatsOf(L, StreamCategory::SsmState, false) == 21760);
+  uint64_t total = 0;
+  for (const auto& s : L.segments) total += s.beats;
+  CHECK(total == 1308344);  // release-style derivation: 1,311,152
+}
+
+TEST_CASE("mamba2-130m layer stream sizes and addresses", "[platform]") {
+  const Experiment e = test::experimentOf(test::platformExperiment("mamba2-130m", "w4a4"));
+  const MemoryMap map(e.model, e.accel);
+  const LayerLayout& L = map.layer(0);
+  CHECK(beatsOf(L, StreamCategory::ConvState, false) == 179);  // 3 x 1792 int8 + exponents
+  CHECK(beatsOf(L, StreamCategory::ConvWeights, false) == 238);  // 4 x 1792 + exponents
+  CHECK(beatsOf(L, StreamCategory::SsmState, false) == 6528);  // 24 x 64 x 128 + exponents
+  CHECK(beatsOf(L, StreamCategory::Weights, false) == 58656);
+  CHECK(L.weightSegment.size() == 230);
+  CHECK(L.segments[size_t(L.weightSegment.back())].beats == 32);
+  CHECK(beatsOf(L, StreamCategory::Scales, false) == 472 + 216);  // in_proj + out_proj
+  // Weights and scales each stream through their regions in address order
+  // (in_proj then out_proj, back to back); the states are written back where
+  // they were read; layer 1 follows layer 0 in the image.
+  uint64_t nextWeight = L.inProj.weights.address, nextScale = L.inProj.scales.address;
+  for (const auto& s : L.segments) {
+    if (s.category == StreamCategory::Weights) {
+      CHECK(s.address == nextWeight);
+      nextWeight = s.address + s.beats * 32;
+    } else if (s.category == StreamCategory::Scales) {
+      CHECK(s.address == nextScale);
+      nextScale = s.address + s.beats * 32;
+    }
+  }
+  CHECK(nextWeight == L.outProj.weights.address + L.outProj.weights.bytes);
+  CHECK(L.outProj.scales.address + L.outProj.scales.bytes <= nextScale);
+  CHECK(L.segments[size_t(L.convStateWrite)].address == L.convState.address);
+  CHECK(L.segments[size_t(L.ssmStateWrite)].address == L.ssmState.address);
+  CHECK(map.layer(1).convState.address == nextScale);
+  for (const auto& s : L.segments) CHECK(s.address % 32 == 0);
 }
 
 TEST_CASE("reordered in_proj rows: dt, B, C, then x and z per group of 8 heads", "[platform]") {
