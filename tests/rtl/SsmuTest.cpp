@@ -10,12 +10,10 @@
 #include "Vsm_ssmu_bug.h"
 #include "Vsm_ssmu_h16.h"
 #include "models/common/Error.h"
-#include "models/config/ModelConfig.h"
 #include "models/int/IntOps.h"
 #include "models/int/Mamba2Int.h"
-#include "models/int/OfflineQuantizer.h"
-#include "models/weights/SyntheticWeights.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/TinyModel.h"
 
 using namespace specmamba;
 using namespace specmamba::rtltest;
@@ -277,22 +275,12 @@ void checkSsmu(const char* name, Rng& rng, const Shape& sh, const intops::Lut& e
               double(fast.tokenCycles) / (sh.heads / 8), static_cast<unsigned long long>(fast.firstY));
 }
 
-const IntModelWeights& tiny64() {
-  static const IntModelWeights q = [] {
-    SyntheticOptions so;
-    so.seed = 3;
-    return quantizeModel(makeSyntheticWeights(loadModelConfig("tiny-64"), so),
-                         {Precision::W4A4, RotationMode::Online});
-  }();
-  return q;
-}
-
 }  // namespace
 
 TEST_CASE("sm_ssmu matches Mamba2Int::ssmHeads on tiny-64 and intops::ssmStep on random tokens",
           "[rtl][ssmu]") {
   Rng rng(testSeed("sm_ssmu", 0xE1));
-  const Mamba2Int m(tiny64());
+  const Mamba2Int m(tiny64W4A4());
   const Shape sh{8, 16, 16};
   REQUIRE(m.config().nHeads == sh.heads);
   REQUIRE(m.config().headdim == sh.headdim);
@@ -305,14 +293,14 @@ TEST_CASE("sm_ssmu matches Mamba2Int::ssmHeads on tiny-64 and intops::ssmStep on
 TEST_CASE("sm_ssmu with several head groups and one n-tile matches intops::ssmStep", "[rtl][ssmu]") {
   Rng rng(testSeed("sm_ssmu h16", 0xE2));
   const Shape sh{16, 8, 8};
-  const intops::Lut& expL = tiny64().exp;
+  const intops::Lut& expL = tiny64W4A4().exp;
   checkSsmu<Vsm_ssmu_h16>("sm_ssmu (16 heads, P=8, N=8, PP=8)", rng, sh, expL,
                           {randomSegment(rng, sh, expL, 80)});
 }
 
 TEST_CASE("sm_ssmu regression catches a rounded htC", "[rtl][ssmu]") {
   Rng rng(testSeed("sm_ssmu bug", 0xE3));
-  const Mamba2Int m(tiny64());
+  const Mamba2Int m(tiny64W4A4());
   const std::vector<SsmSegment> segs = realSegments(m, 3);
   Vsm_ssmu_bug dut;
   const SsmRun r = runSegments(dut, rng, {8, 16, 16}, m.weights().exp, segs, 0.7, 0.6);
