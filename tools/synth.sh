@@ -65,7 +65,7 @@ units=(
   "rmsnorm|sm_rmsnorm|Lanes=8 MaxBeats=640 WBits=13|Lanes=8 MaxBeats=64 WBits=13"
   "ssm_update|sm_ssm_update|InjectBug=0"
   "gate|sm_gate|InjectBug=0"
-  "ssmu|sm_ssmu|Heads=80 HeadDim=64 DState=128|Heads=8 HeadDim=16 DState=16"
+  "ssmu_tiny64|sm_ssmu|Heads=8 HeadDim=16 DState=16"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 

@@ -1,6 +1,7 @@
 // sm_conv1d: depthwise conv1d with on-chip state against intops::conv1dStep
 // over many tokens (the state carries from token to token), groups in random
-// order within a token, random back-pressure, plus a broken variant.
+// order within a token, random back-pressure, the window port (state loaded
+// from and stored back to memory), plus a broken variant.
 #include <catch2/catch.hpp>
 
 #include <numeric>
@@ -27,7 +28,7 @@ struct ConvVectors {
   std::vector<Bits> beats, expected;
 };
 
-ConvVectors makeVectors(Rng& rng, unsigned tokens) {
+intops::IntConv randomConv(Rng& rng) {
   intops::IntConv c;
   c.channels = int(kChannels);
   c.kernel = int(kKernel);
@@ -35,7 +36,13 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
   for (unsigned i = 0; i < kKernel * kGroups; ++i) c.ws.push_back(uint8_t(rng.below(8)));
   for (unsigned i = 0; i < kChannels; ++i) c.b.push_back(int8_t(rng.next()));
   for (unsigned i = 0; i < kGroups; ++i) c.bs.push_back(uint8_t(rng.below(16)));
-  intops::ConvWindow win = intops::zeroConvWindow(c);
+  return c;
+}
+
+// `tokens` tokens from window `win` (which they advance); clear_i on the
+// first token when `clearFirst` (win must then be zero).
+ConvVectors makeVectors(Rng& rng, const intops::IntConv& c, intops::ConvWindow& win, unsigned tokens,
+                        bool clearFirst) {
   ConvVectors v;
   std::vector<unsigned> order(kGroups);
   std::iota(order.begin(), order.end(), 0u);
@@ -59,7 +66,7 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
       Bits b(kBeatW), o(8 * 32);
       unsigned pos = 0;
       b.set(pos, 3, g);
-      b.set(pos + 3, 1, t == 0);
+      b.set(pos + 3, 1, clearFirst && t == 0);
       pos += 4;
       for (unsigned j = 0; j < 8; ++j) b.set(pos + j * 8, 8, uint64_t(xq[g * 8 + j]));
       b.set(pos + 64, 4, xs[g]);
@@ -79,9 +86,26 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
   return v;
 }
 
+ConvVectors makeVectors(Rng& rng, unsigned tokens) {
+  const intops::IntConv c = randomConv(rng);
+  intops::ConvWindow win = intops::zeroConvWindow(c);
+  return makeVectors(rng, c, win, tokens, true);
+}
+
+// Group g's window as the port carries it: oldest entry lowest, {x, x_s}.
+Bits windowBits(const intops::ConvWindow& win, unsigned g) {
+  constexpr unsigned kEntW = 68;
+  Bits b((kKernel - 1) * kEntW);
+  for (unsigned k = 0; k + 1 < kKernel; ++k) {
+    b.set(k * kEntW, 4, win.s[k * kGroups + g]);
+    for (unsigned j = 0; j < 8; ++j) b.set(k * kEntW + 4 + j * 8, 8, uint64_t(uint8_t(win.q[k * kChannels + g * 8 + j])));
+  }
+  return b;
+}
+
 template <typename Dut>
-StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr) {
-  reset(dut);
+StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr, bool doReset = true) {
+  if (doReset) reset(dut);
   auto put = [](Dut& d, const Bits& b) {
     unsigned pos = 0;
     d.group_i = uint8_t(b.get(pos, 3));
@@ -112,6 +136,40 @@ TEST_CASE("sm_conv1d matches intops::conv1dStep token after token under back-pre
   checkStreamUnit<Vsm_conv1d>(
       "sm_conv1d (8 channels/beat)", rng,
       [&](Vsm_conv1d& d, Rng& r, double pv, double pr) { return runConv(d, r, v, pv, pr); }, v.expected, 2);
+}
+
+TEST_CASE("sm_conv1d loads and stores its conv state through the window port", "[rtl][conv]") {
+  Rng rng(testSeed("sm_conv1d window port", 0xB3));
+  const intops::IntConv c = randomConv(rng);
+  intops::ConvWindow win = intops::zeroConvWindow(c);
+  for (auto& q : win.q) q = int8_t(spreadSigned(rng, 8));
+  for (auto& s : win.s) s = uint8_t(rng.below(8));
+  Vsm_conv1d dut;
+  reset(dut);
+  dut.win_we_i = 1;
+  for (unsigned g = 0; g < kGroups; ++g) {
+    dut.win_addr_i = uint8_t(g);
+    windowBits(win, g).store(dut.win_wdata_i);
+    tick(dut);
+  }
+  dut.win_we_i = 0;
+  for (int chunk = 0; chunk < 20; ++chunk) {  // 20 x 5 tokens, state read back after each chunk
+    const ConvVectors v = makeVectors(rng, c, win, 5, false);
+    const StreamRun run = runConv(dut, rng, v, 0.7, 0.6, false);
+    dut.valid_i = 0;
+    tick(dut);  // the last beat leaves stage 1
+    CHECK(run.protocolOk);
+    CHECK(countMismatches(run.outputs, v.expected) == 0);
+    dut.win_re_i = 1;
+    for (unsigned g = 0; g < kGroups; ++g) {
+      dut.win_addr_i = uint8_t(g);
+      tick(dut);
+      Bits got((kKernel - 1) * 68);
+      got.load(dut.win_rdata_o);
+      CHECK(sameBits(got, windowBits(win, g)));
+    }
+    dut.win_re_i = 0;
+  }
 }
 
 TEST_CASE("sm_conv1d regression catches a round-to-nearest output shift", "[rtl][conv]") {
