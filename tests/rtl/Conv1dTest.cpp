@@ -12,6 +12,7 @@
 #include "models/int/IntOps.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StatePorts.h"
 #include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
@@ -92,16 +93,7 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
   return makeVectors(rng, c, win, tokens, true);
 }
 
-// Group g's window as the port carries it: oldest entry lowest, {x, x_s}.
-Bits windowBits(const intops::ConvWindow& win, unsigned g) {
-  constexpr unsigned kEntW = 68;
-  Bits b((kKernel - 1) * kEntW);
-  for (unsigned k = 0; k + 1 < kKernel; ++k) {
-    b.set(k * kEntW, 4, win.s[k * kGroups + g]);
-    for (unsigned j = 0; j < 8; ++j) b.set(k * kEntW + 4 + j * 8, 8, uint64_t(uint8_t(win.q[k * kChannels + g * 8 + j])));
-  }
-  return b;
-}
+Bits windowBits(const intops::ConvWindow& win, unsigned g) { return convWindowBits(win, g, kGroups, kKernel); }
 
 template <typename Dut>
 StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr, bool doReset = true) {

@@ -13,6 +13,7 @@
 #include "models/int/IntOps.h"
 #include "models/int/Mamba2Int.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StatePorts.h"
 #include "tests/rtl/TinyModel.h"
 
 using namespace specmamba;
@@ -185,34 +186,7 @@ void loadSegment(Dut& dut, const SsmSegment& s) {
     tick(dut);
   }
   dut.par_we_i = 0;
-  dut.st_we_i = 1;
-  for (size_t a = 0; a < s.start.s.size(); ++a) {
-    Bits b(kBeatW);
-    for (unsigned l = 0; l < 8; ++l) b.set(l * 8, 8, uint64_t(uint8_t(s.start.h[a * 8 + l])));
-    b.set(64, 4, s.start.s[a]);
-    dut.st_addr_i = uint32_t(a);
-    b.store(dut.st_wdata_i);
-    tick(dut);
-  }
-  dut.st_we_i = 0;
-}
-
-// Entries of the state buffer that differ from `want`.
-template <typename Dut>
-size_t stateMismatches(Dut& dut, const intops::SsmState& want) {
-  size_t bad = 0;
-  dut.st_re_i = 1;
-  for (size_t a = 0; a < want.s.size(); ++a) {
-    dut.st_addr_i = uint32_t(a);
-    tick(dut);
-    Bits got(kBeatW);
-    got.load(dut.st_rdata_o);
-    bool ok = got.get(64, 4) == want.s[a];
-    for (unsigned l = 0; l < 8; ++l) ok = ok && int8_t(got.get(l * 8, 8)) == want.h[a * 8 + l];
-    bad += ok ? 0 : 1;
-  }
-  dut.st_re_i = 0;
-  return bad;
+  loadSsmState(dut, s.start);
 }
 
 struct SsmRun {
@@ -245,7 +219,7 @@ SsmRun runSegments(Dut& dut, Rng& rng, const Shape& sh, const intops::Lut& expL,
       dut.ready_i = 0;
       r.protocolOk = r.protocolOk && run.protocolOk && dut.idle_o;
       r.yBad += countMismatches(run.outputs, want);
-      r.stateBad += stateMismatches(dut, t.after);
+      r.stateBad += ssmStateMismatches(dut, t.after);
       r.beats += size_t(sh.entries());
       r.tokenCycles = run.lastOutCycle - run.firstInCycle + 1;
       r.firstY = run.firstOutCycle - run.firstInCycle;
