@@ -121,14 +121,10 @@ module sm_mixer #(
   assign in_fire = valid_i && ready_o;
 
   // ---- z: SiLU, 8-bit ----
-  logic               zl_valid, zl_ready, zq_valid;
-  logic [8*32-1:0]    zl_y;
+  logic               zq_valid;
   logic [63:0]        zq_q8;
   logic [XsW-1:0]     zq_s;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic               zq_side;  // no side band
-  /* verilator lint_on UNUSEDSIGNAL */
-  sm_lut_act #(.Lanes(8)) u_zsilu (
+  sm_lut_quant #(.Lanes(8)) u_zsilu (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .alpha_i    (lut_alpha_i[0 +: 32]),
@@ -141,35 +137,20 @@ module sm_mixer #(
     .data_i     (data_i),
     .valid_i    (valid_i && phase_q == PhIn && is_z),
     .ready_o    (z_ready),
-    .data_o     (zl_y),
-    .valid_o    (zl_valid),
-    .ready_i    (zl_ready)
-  );
-  sm_act_quant #(.Bits(8), .GroupSize(8), .InWidth(32)) u_zquant (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .data_i  (zl_y),
-    .side_i  (1'b0),
-    .valid_i (zl_valid),
-    .ready_o (zl_ready),
-    .data_o  (zq_q8),
-    .exp_o   (zq_s),
-    .side_o  (zq_side),
-    .valid_o (zq_valid),
-    .ready_i (1'b1)
+    .data_o     (zq_q8),
+    .exp_o      (zq_s),
+    .valid_o    (zq_valid),
+    .ready_i    (1'b1)
   );
 
   // ---- xBC: 8-bit conv input, conv1d, SiLU, 8-bit ----
-  logic               ci_valid, ci_ready, cv_valid, cv_ready, cl_valid, cl_ready, xq_valid;
+  logic               ci_valid, ci_ready, cv_valid, cv_ready, xq_valid;
   logic [63:0]        ci_q8;
   logic [XsW-1:0]     ci_s;
   logic [CgW-1:0]     ci_g;
-  logic [8*32-1:0]    cv_y, cl_y;
+  logic [8*32-1:0]    cv_y;
   logic [63:0]        xq_q8;
   logic [XsW-1:0]     xq_s;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic               xq_side;  // no side band
-  /* verilator lint_on UNUSEDSIGNAL */
   sm_act_quant #(.Bits(8), .GroupSize(8), .InWidth(32), .SideWidth(CgW)) u_cin_quant (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
@@ -205,7 +186,7 @@ module sm_mixer #(
     .valid_o     (cv_valid),
     .ready_i     (cv_ready)
   );
-  sm_lut_act #(.Lanes(8)) u_csilu (
+  sm_lut_quant #(.Lanes(8)) u_csilu (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .alpha_i    (lut_alpha_i[0 +: 32]),
@@ -218,38 +199,23 @@ module sm_mixer #(
     .data_i     (cv_y),
     .valid_i    (cv_valid),
     .ready_o    (cv_ready),
-    .data_o     (cl_y),
-    .valid_o    (cl_valid),
-    .ready_i    (cl_ready)
-  );
-  sm_act_quant #(.Bits(8), .GroupSize(8), .InWidth(32)) u_xquant (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .data_i  (cl_y),
-    .side_i  (1'b0),
-    .valid_i (cl_valid),
-    .ready_o (cl_ready),
-    .data_o  (xq_q8),
-    .exp_o   (xq_s),
-    .side_o  (xq_side),
-    .valid_o (xq_valid),
-    .ready_i (1'b1)
+    .data_o     (xq_q8),
+    .exp_o      (xq_s),
+    .valid_o    (xq_valid),
+    .ready_i    (1'b1)
   );
 
   // ---- dt: + bias, softplus, 8-bit ----
-  logic [8*32-1:0]    dt_in, sp_y;
-  logic               sp_valid, sp_ready, dq_valid;
+  logic [8*32-1:0]    dt_in;
+  logic               dq_valid;
   logic [63:0]        dq_q8;
   logic [XsW-1:0]     dq_s;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic               dq_side;  // no side band
-  /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
     for (int unsigned l = 0; l < 8; l++) begin
       dt_in[l*32 +: 32] = data_i[l*32 +: 32] + dtb_q[(32'(in_q) - ZB - ConvG) * 8 + l];
     end
   end
-  sm_lut_act #(.Lanes(8)) u_softplus (
+  sm_lut_quant #(.Lanes(8)) u_softplus (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .alpha_i    (lut_alpha_i[32 +: 32]),
@@ -262,22 +228,10 @@ module sm_mixer #(
     .data_i     (dt_in),
     .valid_i    (valid_i && phase_q == PhIn && is_dt),
     .ready_o    (d_ready),
-    .data_o     (sp_y),
-    .valid_o    (sp_valid),
-    .ready_i    (sp_ready)
-  );
-  sm_act_quant #(.Bits(8), .GroupSize(8), .InWidth(32)) u_dtquant (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .data_i  (sp_y),
-    .side_i  (1'b0),
-    .valid_i (sp_valid),
-    .ready_o (sp_ready),
-    .data_o  (dq_q8),
-    .exp_o   (dq_s),
-    .side_o  (dq_side),
-    .valid_o (dq_valid),
-    .ready_i (1'b1)
+    .data_o     (dq_q8),
+    .exp_o      (dq_s),
+    .valid_o    (dq_valid),
+    .ready_i    (1'b1)
   );
 
   // ---- SSMU feed: dt | B | C | x from the buffers ----
@@ -290,7 +244,7 @@ module sm_mixer #(
     feed_data_d  = feed_data_q;
     if (phase_q == PhFeed && (!feed_valid_q || s_ready)) begin
       feed_valid_d = 1'b1;
-      feed_d       = feed_q + 1'b1;
+      feed_d       = (32'(feed_q) == FeedN - 1) ? '0 : feed_q + 1'b1;
       if (32'(feed_q) < HG) feed_data_d = dbuf_q[DIW'(feed_q)];
       else if (32'(feed_q) < HG + 2 * NT) feed_data_d = xbuf_q[32'(feed_q) - HG + ZB];
       else feed_data_d = xbuf_q[32'(feed_q) - HG - 2 * NT];
@@ -376,7 +330,6 @@ module sm_mixer #(
         end
       end
     endcase
-    if (phase_d == PhRun && phase_q == PhFeed) feed_d = '0;
   end
 
   assign idle_o = phase_q == PhIn && in_q == '0 && s_idle;
