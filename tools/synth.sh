@@ -139,6 +139,7 @@ for u in "${units[@]}"; do
   # primitives; DSP: DSP48E2; BRAM18: RAMB18E2 + 2 x RAMB36E2; URAM: URAM288;
   # CARRY: CARRY4/CARRY8 carry-chain cells (MUXF7-9 are not counted as LUTs).
   res[$label]=$(awk '
+    /=== design hierarchy ===/ {lut = ff = dsp = bram = uram = carry = 0}
     $1 ~ /^LUT[1-6]$/ {lut += $2}
     $1 ~ /^SRL/ {lut += $2}
     $1 ~ /^RAM(32|64|128|256)X1[SD]$/ {lut += $2 * ($1 ~ /D$/ ? 2 : 1) * ($1 ~ /128/ ? 2 : ($1 ~ /256/ ? 4 : 1))}
