@@ -1,30 +1,33 @@
-// Back end of a layer's mixer for one token (SPEC §3), between the gate and
-// out_proj: what Mamba2Int::finish computes after yz:
-//   yz → gated RMSNorm (sm_rmsnorm, int13 weights) → [online rotation: the
-//   d_inner-point Walsh-Hadamard butterfly (sm_fwht), then >>> shift_i] →
-//   OutBits-bit group quantizer (4 for W4A4, 8 for W8A8) → out_proj input.
-// The rotation is built for d_inner a power of two (H_K with K = 1, as in
-// tiny-64 and tiny-256); Rotate = 0 leaves it out (offline-only rotation).
-// Input stream: yz (int32 Q12, 8 per beat, d_inner order). Output stream:
-// OutBits-bit codes (lane l in bits OutBits·l…) and the group exponent.
-// Configuration (stable while a vector flows): the gated-norm table port and
+// RMSNorm → [online rotation] → group quantizer, for one vector of Len
+// values (SPEC §3), both places a layer needs it:
+// * the back end of the mixer (what Mamba2Int::finish does after yz): yz →
+//   gated RMSNorm (int13 weights) → rotation → 4/8-bit out_proj input;
+// * the front of the layer (what Mamba2Int::project does before in_proj):
+//   residual → pre-RMSNorm (int11 weights) → 4/8-bit in_proj input, with
+//   Rotate = 0 (the in_proj-side rotation is folded offline).
+// Rotation: the Len-point Walsh-Hadamard butterfly (sm_fwht), then >>>
+// shift_i: built for Len a power of two (H_K with K = 1, as tiny-64 and
+// tiny-256's d_inner); the K-point stage for Len = K · 2^m is not wired in.
+// Input stream: int32, 8 per beat. Output stream: OutBits-bit codes (lane l
+// in bits OutBits·l…) and the group exponent.
+// Configuration (stable while a vector flows): the norm table port and
 // thresholds as in sm_rmsnorm, the norm weights per beat (nw_*), shift_i.
-// With the rotation, the normed vector is gathered (DInner/8 beats), rotated
-// in one beat and sent on 8 values per beat.
+// With the rotation, the normed vector is gathered (Len/8 beats), rotated in
+// one beat and sent on 8 values per beat.
 // InjectBug = 1 shifts the rotated vector one bit too far (self-check).
-module sm_mixer_out #(
-  parameter int unsigned DInner    = 128,
+module sm_norm_quant #(
+  parameter int unsigned Len       = 128,
+  parameter int unsigned WBits     = 13,
   parameter int unsigned OutBits   = 4,
   parameter int unsigned Rotate    = 1,
   parameter int unsigned InjectBug = 0,
-  localparam int unsigned WBits    = 13,
-  localparam int unsigned Beats    = DInner / 8,
+  localparam int unsigned Beats    = Len / 8,
   localparam int unsigned BW       = sm_pkg::idx_width(Beats),
   localparam int unsigned XsW      = sm_pkg::ActExpWidth
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
-  // gated RMSNorm configuration
+  // RMSNorm configuration
   input  logic [8*64-1:0]       alpha_i,
   input  logic [8*6-1:0]        log2denom_i,
   input  logic [8*6-1:0]        offset_i,
@@ -53,7 +56,7 @@ module sm_mixer_out #(
   assign in_fire = valid_i && ready_o;
   assign in_d    = in_fire ? ((32'(in_q) == Beats - 1) ? '0 : in_q + 1'b1) : in_q;
 
-  // ---- gated RMSNorm ----
+  // ---- RMSNorm ----
   logic            n_valid, n_ready;
   logic [8*32-1:0] n_y;
   /* verilator lint_off UNUSEDSIGNAL */
@@ -87,12 +90,12 @@ module sm_mixer_out #(
   logic            r_valid, r_ready;
   logic [8*32-1:0] r_y;
   if (Rotate != 0) begin : g_rotate
-    localparam int unsigned LogPoints = $clog2(DInner);
-    logic [DInner*32-1:0] vec_q, vec_d;
+    localparam int unsigned LogPoints = $clog2(Len);
+    logic [Len*32-1:0] vec_q, vec_d;
     logic                 full_q, full_d;
     logic [BW-1:0]        g_q, g_d, s_q, s_d;
     logic                 h_ready, h_valid;
-    logic [DInner*32-1:0] h_y;
+    logic [Len*32-1:0] h_y;
 
     // gather the normed vector
     assign n_ready = !full_q;
