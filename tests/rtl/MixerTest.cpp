@@ -1,7 +1,8 @@
 // sm_mixer (conv input quantizer, conv1d with its state, SiLU, dt bias and
 // softplus, the SSMU with its state, the gate): every layer of the quantized
 // tiny-64 model over a token sequence against Mamba2Int::layerDecode's trace
-// (in_proj output in, yz out) and the conv and SSM states it leaves, with
+// (in_proj output in, yz out) and the conv and SSM states it leaves (W4A4,
+// and the W8A8 model's weights too), with
 // random back-pressure on both streams; a broken variant.
 #include <catch2/catch.hpp>
 
@@ -176,6 +177,14 @@ MixerRun runMixer(Dut& dut, Rng& rng, const Mamba2Int& m, const std::vector<std:
 TEST_CASE("sm_mixer matches Mamba2Int::layerDecode (in_proj output -> yz, conv and SSM states) on tiny-64",
           "[rtl][mixer]") {
   Rng rng(testSeed("sm_mixer", 0xA7));
+  {  // the W8A8 model: other weights, the same integer mixer
+    const Mamba2Int m8(tiny64W8A8());
+    Vsm_mixer dut;
+    const MixerRun r = runMixer(dut, rng, m8, mixerTokens(m8, 8), 0.7, 0.6);
+    CHECK(r.ok);
+    CHECK(r.yzBad + r.convBad + r.ssmBad == 0);
+    CHECK(r.tokens == 16);
+  }
   const Mamba2Int m(tiny64W4A4());
   const auto toks = mixerTokens(m, 16);
   {

@@ -2,12 +2,15 @@
 // tiny-64 model over a token sequence against Mamba2Int::layerDecode's trace:
 // the mixer's back end (yz → gated RMSNorm → online rotation → 4-bit
 // out_proj input) and the layer's front (residual → pre-RMSNorm → 4-bit
-// in_proj input); random back-pressure; a broken variant.
+// in_proj input), W4A4 (4-bit) and W8A8 (8-bit); random back-pressure; a
+// broken variant.
 #include <catch2/catch.hpp>
 
 #include "Vsm_norm_quant.h"
 #include "Vsm_norm_quant_bug.h"
+#include "Vsm_norm_quant_w8.h"
 #include "Vsm_prenorm.h"
+#include "Vsm_prenorm_w8.h"
 #include "models/int/Mamba2Int.h"
 #include "tests/rtl/RmsLutPort.h"
 #include "tests/rtl/RtlTestSupport.h"
@@ -18,22 +21,21 @@ using namespace specmamba::rtltest;
 
 namespace {
 
-constexpr unsigned kOutBits = 4, kOutW = 8 * kOutBits + 4;
-
 enum class Place { GatedOut, PreNorm };
 
 struct NqVectors {
   std::vector<std::vector<Bits>> in, out;  // [layer] beats of all tokens
 };
 
-void addBeats(NqVectors& v, size_t l, const std::vector<int32_t>& x, const intops::PotVector& q) {
+// Output beat: 8 codes of `bits` bits, then the exponent.
+void addBeats(NqVectors& v, size_t l, const std::vector<int32_t>& x, const intops::PotVector& q, unsigned bits) {
   for (size_t g = 0; g < x.size() / 8; ++g) {
-    Bits b(256), o(kOutW);
+    Bits b(256), o(8 * bits + 4);
     for (unsigned j = 0; j < 8; ++j) {
       b.set(j * 32, 32, uint32_t(x[g * 8 + j]));
-      o.set(j * kOutBits, kOutBits, uint64_t(uint8_t(q.q[g * 8 + j])));
+      o.set(j * bits, bits, uint64_t(uint8_t(q.q[g * 8 + j])));
     }
-    o.set(8 * kOutBits, 4, q.s[g]);
+    o.set(8 * bits, 4, q.s[g]);
     v.in[l].push_back(b);
     v.out[l].push_back(o);
   }
@@ -41,6 +43,7 @@ void addBeats(NqVectors& v, size_t l, const std::vector<int32_t>& x, const intop
 
 NqVectors nqVectors(const Mamba2Int& m, int tokens, Place place) {
   const ModelConfig& c = m.config();
+  const unsigned bits = unsigned(precisionBits(m.weights().precision));
   NqVectors v;
   v.in.resize(size_t(c.nLayer));
   v.out.resize(size_t(c.nLayer));
@@ -51,8 +54,8 @@ NqVectors nqVectors(const Mamba2Int& m, int tokens, Place place) {
     for (int l = 0; l < c.nLayer; ++l) {
       IntLayerTrace tr;
       m.layerDecode(l, residual.data(), st.layers[size_t(l)], &tr);
-      if (place == Place::GatedOut) addBeats(v, size_t(l), tr.yz, tr.outIn);
-      else addBeats(v, size_t(l), tr.residualIn, tr.uq);
+      if (place == Place::GatedOut) addBeats(v, size_t(l), tr.yz, tr.outIn, bits);
+      else addBeats(v, size_t(l), tr.residualIn, tr.uq, bits);
     }
   }
   return v;
@@ -82,6 +85,7 @@ struct NqRun {
 template <typename Dut>
 NqRun runNq(Dut& dut, Rng& rng, const Mamba2Int& m, const NqVectors& v, Place place, double pv, double pr) {
   NqRun r;
+  const unsigned bits = unsigned(precisionBits(m.weights().precision));
   reset(dut);
   for (size_t l = 0; l < v.in.size(); ++l) {
     const IntLayerWeights& L = m.weights().layers[l];
@@ -89,10 +93,10 @@ NqRun runNq(Dut& dut, Rng& rng, const Mamba2Int& m, const NqVectors& v, Place pl
     else configure(dut, L.norm, L.normW, 11, 0);
     const StreamRun run = runStream(
         dut, rng, v.in[l], v.out[l].size(), [](Dut& d, const Bits& b) { b.store(d.data_i); },
-        [](Dut& d) {
-          Bits o(kOutW);
-          o.set(0, 8 * kOutBits, d.data_o);
-          o.set(8 * kOutBits, 4, d.exp_o);
+        [bits](Dut& d) {
+          Bits o(8 * bits + 4);
+          o.set(0, 8 * bits, d.data_o);
+          o.set(8 * bits, 4, d.exp_o);
           return o;
         },
         pv, pr);
@@ -106,8 +110,8 @@ NqRun runNq(Dut& dut, Rng& rng, const Mamba2Int& m, const NqVectors& v, Place pl
 }
 
 template <typename Dut>
-void checkNq(const char* name, Rng& rng, Place place, int tokens) {
-  const Mamba2Int m(tiny64W4A4());
+void checkNq(const char* name, Rng& rng, const IntModelWeights& q, Place place, int tokens) {
+  const Mamba2Int m(q);
   REQUIRE(m.weights().rotation == RotationMode::Online);
   const NqVectors v = nqVectors(m, tokens, place);
   {
@@ -129,12 +133,24 @@ void checkNq(const char* name, Rng& rng, Place place, int tokens) {
 TEST_CASE("sm_norm_quant matches Mamba2Int's gated norm, rotation and out_proj quantizer on tiny-64",
           "[rtl][mixer]") {
   Rng rng(testSeed("sm_norm_quant", 0xA9));
-  checkNq<Vsm_norm_quant>("sm_norm_quant (gated norm, d_inner 128, rotation on, 4-bit)", rng, Place::GatedOut, 40);
+  checkNq<Vsm_norm_quant>("sm_norm_quant (gated norm, d_inner 128, rotation on, 4-bit)", rng, tiny64W4A4(),
+                          Place::GatedOut, 40);
 }
 
 TEST_CASE("sm_norm_quant matches Mamba2Int's pre-norm and in_proj quantizer on tiny-64", "[rtl][mixer]") {
   Rng rng(testSeed("sm_norm_quant prenorm", 0xAB));
-  checkNq<Vsm_prenorm>("sm_norm_quant (pre-norm, d_model 64, no rotation, 4-bit)", rng, Place::PreNorm, 40);
+  checkNq<Vsm_prenorm>("sm_norm_quant (pre-norm, d_model 64, no rotation, 4-bit)", rng, tiny64W4A4(), Place::PreNorm,
+                       40);
+}
+
+TEST_CASE("sm_norm_quant (8-bit) matches Mamba2Int W8A8's gated norm + out_proj and pre-norm + in_proj quantizers",
+          "[rtl][mixer]") {
+  Rng rng(testSeed("sm_norm_quant w8a8", 0xAC));
+  REQUIRE(tiny64W8A8().precision == Precision::W8A8);
+  checkNq<Vsm_norm_quant_w8>("sm_norm_quant (gated norm, d_inner 128, rotation on, 8-bit)", rng, tiny64W8A8(),
+                             Place::GatedOut, 40);
+  checkNq<Vsm_prenorm_w8>("sm_norm_quant (pre-norm, d_model 64, no rotation, 8-bit)", rng, tiny64W8A8(),
+                          Place::PreNorm, 40);
 }
 
 TEST_CASE("sm_norm_quant regression catches a wrong rotation shift", "[rtl][mixer]") {
