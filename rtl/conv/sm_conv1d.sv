@@ -163,12 +163,17 @@ module sm_conv1d #(
     y_q     <= y_d;
   end
 
-  // conv state buffer: read on accept, written back when the beat leaves stage 1
+  // conv state buffer: read on accept, written back when the beat leaves
+  // stage 1; the window port shares the one read and the one write port
+  // (one port each, so it still maps to block RAM)
+  logic [GW-1:0]   rd_addr, wr_addr;
+  logic [WinW-1:0] wr_data;
+  assign rd_addr = accept ? group_i : win_addr_i;
+  assign wr_addr = s1_adv ? s1_group_q : win_addr_i;
+  assign wr_data = s1_adv ? win_new : win_wdata_i;
   always_ff @(posedge clk_i) begin
-    if (accept) rd_win_q <= win_mem[group_i];
-    else if (win_re_i) rd_win_q <= win_mem[win_addr_i];
-    if (s1_adv) win_mem[s1_group_q] <= win_new;
-    else if (win_we_i) win_mem[win_addr_i] <= win_wdata_i;
+    if (accept || win_re_i) rd_win_q <= win_mem[rd_addr];
+    if (s1_adv || win_we_i) win_mem[wr_addr] <= wr_data;
   end
 
   assign win_rdata_o = rd_win_q;
