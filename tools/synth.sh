@@ -6,7 +6,8 @@
 #                              `synth_xilinx -family xcup` at the LightMamba
 #                              parameters (TP=1, COP=CIP=8, PP=8) and a
 #                              LUT/FF/DSP/BRAM18 table (docs/resources.md)
-#   tools/synth.sh --generic   the generic pass only
+#   tools/synth.sh --generic   the generic pass only ($SYNTH_JOBS units at a
+#                              time, default 2)
 #   tools/synth.sh --generic --quick   the same at small sizes of the big units
 #                              (the ctest "rtl: yosys generic synth"; same code)
 #   tools/synth.sh --unit NAME only the unit NAME (both passes)
@@ -52,7 +53,7 @@ files_of() {
 }
 
 # unit label | top module | parameters (name=value ...) at LightMamba sizes
-#            | [smaller parameters for --quick]
+#            | [smaller parameters for --quick] | [generic-only: no synth_xilinx row]
 units=(
   "act_quant4|sm_act_quant|Bits=4 GroupSize=8 InWidth=32"
   "act_quant8|sm_act_quant|Bits=8 GroupSize=8 InWidth=32"
@@ -64,6 +65,10 @@ units=(
   "conv1d|sm_conv1d|Groups=672 Kernel=4 AccWidth=40|Groups=8 Kernel=4 AccWidth=40"
   "rmsnorm|sm_rmsnorm|Lanes=8 MaxBeats=640 WBits=13|Lanes=8 MaxBeats=64 WBits=13"
   "ssm_update|sm_ssm_update|InjectBug=0"
+  "gate|sm_gate|InjectBug=0"
+  "ssmu_tiny64|sm_ssmu|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8"
+  "mixer_tiny64|sm_mixer|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8|generic-only"
+  "norm_quant_tiny64|sm_norm_quant|Len=128 WBits=13 OutBits=4 Rotate=1|Len=32 WBits=13 OutBits=4 Rotate=1|generic-only"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
@@ -86,9 +91,36 @@ script_for() {  # top params flow
 }
 
 fail=0
+
+# --generic: the units are independent, so $SYNTH_JOBS (default 2) run at a
+# time; the lines come out in table order.
+if [[ "$mode" == generic ]]; then
+  done_labels=()
+  for u in "${units[@]}"; do
+    IFS='|' read -r label top params small _ <<<"$u"
+    [[ -n "$only" && "$only" != "$label" ]] && continue
+    [[ "$quick" == 1 && -n "$small" ]] && params="$small"
+    (
+      if yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
+        echo "ok   generic synth, no latches: $label ($top $params)"
+      else
+        echo "FAIL generic synth: $label ($top $params), see $out/$label.generic.log"
+      fi >"$out/$label.generic.result"
+    ) &
+    done_labels+=("$label")
+    while [[ $(jobs -rp | wc -l) -ge ${SYNTH_JOBS:-2} ]]; do wait -n || true; done
+  done
+  wait
+  for label in "${done_labels[@]}"; do
+    cat "$out/$label.generic.result"
+    grep -q '^ok' "$out/$label.generic.result" || fail=1
+  done
+  exit $fail
+fi
+
 declare -A res
 for u in "${units[@]}"; do
-  IFS='|' read -r label top params small <<<"$u"
+  IFS='|' read -r label top params small flags <<<"$u"
   [[ -n "$only" && "$only" != "$label" ]] && continue
   [[ "$quick" == 1 && -n "$small" ]] && params="$small"
   if ! yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
@@ -97,7 +129,7 @@ for u in "${units[@]}"; do
     continue
   fi
   echo "ok   generic synth, no latches: $label ($top $params)"
-  [[ "$mode" == generic ]] && continue
+  [[ "$flags" == generic-only ]] && continue
   if ! yosys -q -l "$out/$label.xcup.log" -p "$(script_for "$top" "$params" xcup)" >/dev/null 2>&1; then
     echo "FAIL synth_xilinx: $label, see $out/$label.xcup.log"
     fail=1
@@ -107,6 +139,7 @@ for u in "${units[@]}"; do
   # primitives; DSP: DSP48E2; BRAM18: RAMB18E2 + 2 x RAMB36E2; URAM: URAM288;
   # CARRY: CARRY4/CARRY8 carry-chain cells (MUXF7-9 are not counted as LUTs).
   res[$label]=$(awk '
+    /=== design hierarchy ===/ {lut = ff = dsp = bram = uram = carry = 0}
     $1 ~ /^LUT[1-6]$/ {lut += $2}
     $1 ~ /^SRL/ {lut += $2}
     $1 ~ /^RAM(32|64|128|256)X1[SD]$/ {lut += $2 * ($1 ~ /D$/ ? 2 : 1) * ($1 ~ /128/ ? 2 : ($1 ~ /256/ ? 4 : 1))}

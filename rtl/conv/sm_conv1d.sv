@@ -10,6 +10,11 @@
 // AccWidth = 40: the golden model checks the accumulator fits; all sums are
 // exact modulo 2^AccWidth. Registers: inputs + window | output: latency 2, II 1.
 // clear_i zeroes the window of the beat's group before use (first token).
+// Window port (the layer loads the conv state from memory and stores it
+// back): while no beat is in flight (valid_i low, stage 1 empty), win_we_i
+// writes group win_addr_i's window and win_re_i reads it (win_rdata_o the
+// next cycle). A window is Kernel-1 entries of 68 bits, oldest in the lowest
+// bits; an entry is {x (8 x int8, lane l in bits 4+8l..), x_s (bits 3:0)}.
 // InjectBug = 1 rounds the output to nearest (regression self-check only).
 module sm_conv1d #(
   parameter int unsigned Groups    = 8,
@@ -29,6 +34,11 @@ module sm_conv1d #(
   input  logic [Kernel*XsW-1:0]    ws_i,   // [tap]
   input  logic [63:0]              b_i,    // 8 x int8
   input  logic [XsW-1:0]           bs_i,
+  input  logic                     win_we_i,
+  input  logic                     win_re_i,
+  input  logic [GW-1:0]            win_addr_i,
+  input  logic [(Kernel-1)*(64+XsW)-1:0] win_wdata_i,
+  output logic [(Kernel-1)*(64+XsW)-1:0] win_rdata_o,
   input  logic                     valid_i,
   output logic                     ready_o,
   output logic [8*32-1:0]          data_o, // 8 x int32
@@ -153,16 +163,28 @@ module sm_conv1d #(
     y_q     <= y_d;
   end
 
-  // conv state buffer: read on accept, written back when the beat leaves stage 1
+  // conv state buffer: read on accept, written back when the beat leaves
+  // stage 1; the window port shares the one read and the one write port
+  // (one port each, so it still maps to block RAM)
+  logic [GW-1:0]   rd_addr, wr_addr;
+  logic [WinW-1:0] wr_data;
+  assign rd_addr = accept ? group_i : win_addr_i;
+  assign wr_addr = s1_adv ? s1_group_q : win_addr_i;
+  assign wr_data = s1_adv ? win_new : win_wdata_i;
   always_ff @(posedge clk_i) begin
-    if (accept) rd_win_q <= win_mem[group_i];
-    if (s1_adv) win_mem[s1_group_q] <= win_new;
+    if (accept || win_re_i) rd_win_q <= win_mem[rd_addr];
+    if (s1_adv || win_we_i) win_mem[wr_addr] <= wr_data;
   end
 
-  assign data_o  = y_q;
+  assign win_rdata_o = rd_win_q;
+  assign data_o      = y_q;
   assign valid_o = y_valid_q;
 
 `ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && (win_we_i || win_re_i))
+      assert (!valid_i && !s1_valid_q) else $error("conv window port used while a beat is in flight");
+  end
   sm_hold_check #(.Width(8*32)) u_hold_check (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),

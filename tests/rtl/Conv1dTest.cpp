@@ -1,6 +1,7 @@
 // sm_conv1d: depthwise conv1d with on-chip state against intops::conv1dStep
 // over many tokens (the state carries from token to token), groups in random
-// order within a token, random back-pressure, plus a broken variant.
+// order within a token, random back-pressure, the window port (state loaded
+// from and stored back to memory), plus a broken variant.
 #include <catch2/catch.hpp>
 
 #include <numeric>
@@ -13,6 +14,7 @@
 #include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
+#include "tests/rtl/StatePorts.h"
 #include "tests/rtl/StreamCheck.h"
 
 using namespace specmamba;
@@ -59,7 +61,7 @@ void shuffle(Rng& rng, std::vector<unsigned>& order) {
   for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
 }
 
-ConvVectors makeVectors(Rng& rng, unsigned tokens) {
+intops::IntConv randomConv(Rng& rng) {
   intops::IntConv c;
   c.channels = int(kChannels);
   c.kernel = int(kKernel);
@@ -67,7 +69,13 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
   for (unsigned i = 0; i < kKernel * kGroups; ++i) c.ws.push_back(uint8_t(rng.below(8)));
   for (unsigned i = 0; i < kChannels; ++i) c.b.push_back(int8_t(rng.next()));
   for (unsigned i = 0; i < kGroups; ++i) c.bs.push_back(uint8_t(rng.below(16)));
-  intops::ConvWindow win = intops::zeroConvWindow(c);
+  return c;
+}
+
+// `tokens` tokens from window `win` (which they advance); clear_i on the
+// first token when `clearFirst` (win must then be zero).
+ConvVectors makeVectors(Rng& rng, const intops::IntConv& c, intops::ConvWindow& win, unsigned tokens,
+                        bool clearFirst) {
   ConvVectors v;
   std::vector<unsigned> order(kGroups);
   std::iota(order.begin(), order.end(), 0u);
@@ -87,14 +95,22 @@ ConvVectors makeVectors(Rng& rng, unsigned tokens) {
       }
     }
     shuffle(rng, order);
-    packToken(c, xq.data(), xs.data(), y.data(), t == 0, order, v);
+    packToken(c, xq.data(), xs.data(), y.data(), clearFirst && t == 0, order, v);
   }
   return v;
 }
 
+ConvVectors makeVectors(Rng& rng, unsigned tokens) {
+  const intops::IntConv c = randomConv(rng);
+  intops::ConvWindow win = intops::zeroConvWindow(c);
+  return makeVectors(rng, c, win, tokens, true);
+}
+
+Bits windowBits(const intops::ConvWindow& win, unsigned g) { return convWindowBits(win, g, kGroups, kKernel); }
+
 template <typename Dut>
-StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr) {
-  reset(dut);
+StreamRun runConv(Dut& dut, Rng& rng, const ConvVectors& v, double pv, double pr, bool doReset = true) {
+  if (doReset) reset(dut);
   auto put = [](Dut& d, const Bits& b) {
     unsigned pos = 0;
     d.group_i = uint8_t(b.get(pos, 8));
@@ -132,6 +148,40 @@ TEST_CASE("sm_conv1d regression catches a round-to-nearest output shift", "[rtl]
   const ConvVectors v = makeVectors(rng, 200);
   Vsm_conv1d_bug dut;
   CHECK(countMismatches(runConv(dut, rng, v, 0.7, 0.6).outputs, v.expected) > 0);
+}
+
+TEST_CASE("sm_conv1d loads and stores its conv state through the window port", "[rtl][conv]") {
+  Rng rng(testSeed("sm_conv1d window port", 0xB4));
+  const intops::IntConv c = randomConv(rng);
+  intops::ConvWindow win = intops::zeroConvWindow(c);
+  for (auto& q : win.q) q = int8_t(spreadSigned(rng, 8));
+  for (auto& s : win.s) s = uint8_t(rng.below(8));
+  Vsm_conv1d dut;
+  reset(dut);
+  dut.win_we_i = 1;
+  for (unsigned g = 0; g < kGroups; ++g) {
+    dut.win_addr_i = uint8_t(g);
+    windowBits(win, g).store(dut.win_wdata_i);
+    tick(dut);
+  }
+  dut.win_we_i = 0;
+  for (int chunk = 0; chunk < 20; ++chunk) {  // 20 x 5 tokens, state read back after each chunk
+    const ConvVectors v = makeVectors(rng, c, win, 5, false);
+    const StreamRun run = runConv(dut, rng, v, 0.7, 0.6, false);
+    dut.valid_i = 0;
+    tick(dut);  // the last beat leaves stage 1
+    CHECK(run.protocolOk);
+    CHECK(countMismatches(run.outputs, v.expected) == 0);
+    dut.win_re_i = 1;
+    for (unsigned g = 0; g < kGroups; ++g) {
+      dut.win_addr_i = uint8_t(g);
+      tick(dut);
+      Bits got((kKernel - 1) * 68);
+      got.load(dut.win_rdata_o);
+      CHECK(sameBits(got, windowBits(win, g)));
+    }
+    dut.win_re_i = 0;
+  }
 }
 
 TEST_CASE("sm_conv1d runs the exported layers' conv over the token sequence and from each exported state",

@@ -13,6 +13,7 @@
 #include "models/int/IntTables.h"
 #include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
+#include "tests/rtl/RmsLutPort.h"
 #include "tests/rtl/RtlTestSupport.h"
 
 using namespace specmamba;
@@ -25,24 +26,9 @@ constexpr unsigned kBeatW = kLanes * 32 + kLanes * kWBits + 1;  // x | w | last
 
 template <typename Dut>
 void configure(Dut& dut, const intops::RmsLut& L) {
-  Bits alpha(8 * 64), l2d(8 * 6), off(8 * 6);
-  for (unsigned i = 0; i < 8; ++i) {
-    alpha.set(i * 64, 64, uint64_t(L.alpha[i]));
-    l2d.set(i * 6, 6, L.log2denom[i]);
-    off.set(i * 6, 6, L.offset[i]);
-  }
-  alpha.store(dut.alpha_i);
-  l2d.store(dut.log2denom_i);
-  off.store(dut.offset_i);
   dut.valid_i = 0;
   dut.ready_i = 0;
-  for (size_t a = 0; a < L.table.size(); ++a) {
-    dut.tab_we_i = 1;
-    dut.tab_addr_i = uint16_t(a);
-    dut.tab_data_i = L.table[a];
-    tick(dut);
-  }
-  dut.tab_we_i = 0;
+  loadRmsLut(dut, L);
   dut.eval();
 }
 

@@ -1,0 +1,189 @@
+// RMSNorm → [online rotation] → group quantizer, for one vector of Len
+// values (SPEC §3), both places a layer needs it:
+// * the back end of the mixer (what Mamba2Int::finish does after yz): yz →
+//   gated RMSNorm (int13 weights) → rotation → 4/8-bit out_proj input;
+// * the front of the layer (what Mamba2Int::project does before in_proj):
+//   residual → pre-RMSNorm (int11 weights) → 4/8-bit in_proj input, with
+//   Rotate = 0 (the in_proj-side rotation is folded offline).
+// Rotation: the Len-point Walsh-Hadamard butterfly (sm_fwht), then >>>
+// shift_i: built for Len a power of two (H_K with K = 1, as tiny-64 and
+// tiny-256's d_inner); the K-point stage for Len = K · 2^m is not wired in.
+// Input stream: int32, 8 per beat. Output stream: OutBits-bit codes (lane l
+// in bits OutBits·l…) and the group exponent.
+// Configuration (stable while a vector flows): the norm table port and
+// thresholds as in sm_rmsnorm, the norm weights per beat (nw_*), shift_i.
+// With the rotation, the normed vector is gathered (Len/8 beats), rotated in
+// one beat and sent on 8 values per beat.
+// InjectBug = 1 shifts the rotated vector one bit too far (self-check).
+module sm_norm_quant #(
+  parameter int unsigned Len       = 128,
+  parameter int unsigned WBits     = 13,
+  parameter int unsigned OutBits   = 4,
+  parameter int unsigned Rotate    = 1,
+  parameter int unsigned InjectBug = 0,
+  localparam int unsigned Beats    = Len / 8,
+  localparam int unsigned BW       = sm_pkg::idx_width(Beats),
+  localparam int unsigned XsW      = sm_pkg::ActExpWidth
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  // RMSNorm configuration
+  input  logic [8*64-1:0]       alpha_i,
+  input  logic [8*6-1:0]        log2denom_i,
+  input  logic [8*6-1:0]        offset_i,
+  input  logic                  tab_we_i,
+  input  logic [11:0]           tab_addr_i,
+  input  logic [15:0]           tab_data_i,
+  input  logic                  nw_we_i,
+  input  logic [BW-1:0]         nw_addr_i,
+  input  logic [8*WBits-1:0]    nw_data_i,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [4:0]            shift_i,  // not used when Rotate = 0
+  /* verilator lint_on UNUSEDSIGNAL */
+  // streams
+  input  logic [8*32-1:0]       data_i,
+  input  logic                  valid_i,
+  output logic                  ready_o,
+  output logic [8*OutBits-1:0]  data_o,
+  output logic [XsW-1:0]        exp_o,
+  output logic                  valid_o,
+  input  logic                  ready_i
+);
+  logic [8*WBits-1:0] nw_q [Beats];
+  logic [BW-1:0]      in_q, in_d;
+  logic               in_fire;
+
+  assign in_fire = valid_i && ready_o;
+  assign in_d    = in_fire ? ((32'(in_q) == Beats - 1) ? '0 : in_q + 1'b1) : in_q;
+
+  // ---- RMSNorm ----
+  logic            n_valid, n_ready;
+  logic [8*32-1:0] n_y;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic            n_last;  // the beat count is known
+  /* verilator lint_on UNUSEDSIGNAL */
+  sm_rmsnorm #(
+    .Lanes     (8),
+    .MaxBeats  (Beats),
+    .WBits     (WBits)
+  ) u_norm (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .alpha_i     (alpha_i),
+    .log2denom_i (log2denom_i),
+    .offset_i    (offset_i),
+    .tab_we_i    (tab_we_i),
+    .tab_addr_i  (tab_addr_i),
+    .tab_data_i  (tab_data_i),
+    .x_i         (data_i),
+    .w_i         (nw_q[in_q]),
+    .last_i      (32'(in_q) == Beats - 1),
+    .valid_i     (valid_i),
+    .ready_o     (ready_o),
+    .data_o      (n_y),
+    .last_o      (n_last),
+    .valid_o     (n_valid),
+    .ready_i     (n_ready)
+  );
+
+  // ---- online rotation (or none) ----
+  logic            r_valid, r_ready;
+  logic [8*32-1:0] r_y;
+  if (Rotate != 0) begin : g_rotate
+    localparam int unsigned LogPoints = $clog2(Len);
+    logic [Len*32-1:0] vec_q, vec_d;
+    logic                 full_q, full_d;
+    logic [BW-1:0]        g_q, g_d, s_q, s_d;
+    logic                 h_ready, h_valid;
+    logic [Len*32-1:0] h_y;
+
+    // gather the normed vector
+    assign n_ready = !full_q;
+    always_comb begin
+      vec_d  = vec_q;
+      full_d = full_q && !h_ready;
+      g_d    = g_q;
+      if (n_valid && n_ready) begin
+        vec_d[32'(g_q)*256 +: 256] = n_y;
+        g_d = g_q + 1'b1;
+        if (32'(g_q) == Beats - 1) begin
+          g_d    = '0;
+          full_d = 1'b1;
+        end
+      end
+    end
+
+    sm_fwht #(
+      .LogPoints (LogPoints),
+      .Width     (32)
+    ) u_fwht (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .data_i  (vec_q),
+      .valid_i (full_q),
+      .ready_o (h_ready),
+      .data_o  (h_y),
+      .valid_o (h_valid),
+      .ready_i (r_ready && 32'(s_q) == Beats - 1)
+    );
+
+    // send it on 8 values per beat, shifted
+    assign r_valid = h_valid;
+    always_comb begin
+      s_d = s_q;
+      if (h_valid && r_ready) s_d = (32'(s_q) == Beats - 1) ? '0 : s_q + 1'b1;
+      for (int unsigned l = 0; l < 8; l++) begin
+        r_y[l*32 +: 32] = $signed(h_y[(32'(s_q)*8 + l)*32 +: 32]) >>> (shift_i + 5'(InjectBug != 0));
+      end
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        full_q <= 1'b0;
+        g_q    <= '0;
+        s_q    <= '0;
+      end else begin
+        full_q <= full_d;
+        g_q    <= g_d;
+        s_q    <= s_d;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      vec_q <= vec_d;
+    end
+  end else begin : g_plain
+    assign r_valid = n_valid;
+    assign r_y     = n_y;
+    assign n_ready = r_ready;
+  end
+
+  // ---- out_proj input quantizer ----
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic no_side;
+  /* verilator lint_on UNUSEDSIGNAL */
+  sm_act_quant #(
+    .Bits      (OutBits),
+    .GroupSize (8),
+    .InWidth   (32)
+  ) u_quant (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .data_i  (r_y),
+    .side_i  (1'b0),
+    .valid_i (r_valid),
+    .ready_o (r_ready),
+    .data_o  (data_o),
+    .exp_o   (exp_o),
+    .side_o  (no_side),
+    .valid_o (valid_o),
+    .ready_i (ready_i)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) in_q <= '0;
+    else in_q <= in_d;
+  end
+  always_ff @(posedge clk_i) begin
+    if (nw_we_i) nw_q[nw_addr_i] <= nw_data_i;
+  end
+endmodule
