@@ -64,6 +64,7 @@ units=(
   "conv1d|sm_conv1d|Groups=672 Kernel=4 AccWidth=40|Groups=8 Kernel=4 AccWidth=40"
   "rmsnorm|sm_rmsnorm|Lanes=8 MaxBeats=640 WBits=13|Lanes=8 MaxBeats=64 WBits=13"
   "ssm_update|sm_ssm_update|InjectBug=0"
+  "ssmu|sm_ssmu|Heads=80 HeadDim=64 DState=128|Heads=8 HeadDim=16 DState=16"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
