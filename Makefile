@@ -18,7 +18,7 @@ build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build
-	@$(BIN) generate --model tiny-64 --seed 1 --prompt-tokens 1,2,3,4 --tokens 16
+	@$(BIN) run default
 
 test: build
 	@ctest --preset $(PRESET)

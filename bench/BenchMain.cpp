@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   specmamba::bench::addFp32DecodeBench(app, runner);
   specmamba::bench::addIntDecodeBench(app, runner);
   specmamba::bench::addDramBench(app, runner);
+  specmamba::bench::addPlatformBench(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

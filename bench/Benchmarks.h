@@ -41,5 +41,6 @@ inline void addDecodeOptions(CLI::App* cmd, std::string& model, int& tokens, uin
 void addFp32DecodeBench(CLI::App& app, Runner& runner);
 void addIntDecodeBench(CLI::App& app, Runner& runner);
 void addDramBench(CLI::App& app, Runner& runner);
+void addPlatformBench(CLI::App& app, Runner& runner);
 
 }  // namespace specmamba::bench

@@ -21,6 +21,7 @@ void addExportVectorsCommand(CLI::App& app, Action& action);
 // A checkpoint when `path` is non-empty, else seeded synthetic weights.
 Mamba2Weights loadOrSynthesize(const ModelConfig& config, const std::string& path, uint64_t seed);
 void addDramCommand(CLI::App& app, Action& action);
+void addRunCommand(CLI::App& app, Action& action);
 
 // "1,2,3" -> {1,2,3}; throws Error naming the option on anything else.
 std::vector<int> parseIntList(const std::string& text, const std::string& option);

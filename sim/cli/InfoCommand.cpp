@@ -1,4 +1,4 @@
-// `specmamba info`: the known models and platforms with their key figures.
+// `specmamba info`: the known models, platforms and experiments with their key figures.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +7,7 @@
 #include "models/config/ModelConfig.h"
 #include "sim/cli/Commands.h"
 #include "sim/config/PlatformConfig.h"
+#include "sim/platform/Experiment.h"
 #include "sim/report/TextTable.h"
 
 namespace specmamba::cli {
@@ -66,12 +67,24 @@ int runInfo(bool json) {
                                 {"axi_ports", p.axiPorts},
                                 {"axi_width_bits", p.axiWidthBits}});
   }
+  TextTable experiments({"experiment (specmamba run)", "model", "platform", "mode", "precision", "clock(MHz)"});
+  for (const auto& name : embeddedConfigNames("experiments")) {
+    const platform::Experiment e = platform::loadExperiment(name);
+    experiments.addRow({e.name, e.model.name, e.platform.name, platform::runModeName(e.mode),
+                        precisionName(e.accel.precision), fmt::format("{:g}", e.accel.clockMhz)});
+    doc["experiments"].push_back({{"name", e.name},
+                                  {"model", e.model.name},
+                                  {"platform", e.platform.name},
+                                  {"mode", platform::runModeName(e.mode)},
+                                  {"precision", precisionName(e.accel.precision)},
+                                  {"clock_mhz", e.accel.clockMhz}});
+  }
   if (json) {
     fmt::print("{}\n", doc.dump(2));
   } else {
     fmt::print("Models (weights: in_proj + out_proj of every layer + LM head; scales excluded)\n{}\n"
-               "Platforms\n{}",
-               models.render(), platforms.render());
+               "Platforms\n{}\nExperiments\n{}",
+               models.render(), platforms.render(), experiments.render());
   }
   return 0;
 }
@@ -79,7 +92,7 @@ int runInfo(bool json) {
 }  // namespace
 
 void addInfoCommand(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("info", "List the known models and platforms with key figures");
+  auto* cmd = app.add_subcommand("info", "List the known models, platforms and experiments with key figures");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print JSON instead of tables");
   cmd->callback([&action, json]() { action = [json]() { return runInfo(*json); }; });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 #include "sim/platform/MemoryMap.h"
@@ -90,7 +91,14 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
   o.finish();
 
   // Impossible combinations.
-  const auto fail = [&o](const char* key, const std::string& why) { o.required(key).fail(why); };
+  // At the first of `keys` the experiment gives, else at the accelerator object.
+  const auto failAt = [&o](std::initializer_list<const char*> keys, const std::string& why) {
+    for (const char* k : keys) {
+      if (o.has(k)) o.required(k).fail(why);
+    }
+    o.node().fail(fmt::format("{} (default): {}", *keys.begin(), why));
+  };
+  const auto fail = [&](const char* key, const std::string& why) { failAt({key}, why); };
   const auto bufferFail = [&](const char* key, const std::string& why) {
     if (buffers && buffers->raw().contains(key)) buffers->child(key).fail(why);
     o.node().fail(fmt::format("buffers.{} (default): {}", key, why));
@@ -109,7 +117,7 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
   }
   const int64_t mmuBits = int64_t(a.cop) * a.cip * a.weightBits();
   if (mmuBits % a.busBits != 0 && a.busBits % mmuBits != 0) {
-    fail("bus_bits", fmt::format("a beat must hold whole MMU cycles or an MMU cycle whole beats: "
+    failAt({"bus_bits", "cop", "cip", "precision"}, fmt::format("a beat must hold whole MMU cycles or an MMU cycle whole beats: "
                                  "COP x CIP x {} bits = {} and bus_bits {} are not multiples of one another",
                                  a.weightBits(), mmuBits, a.busBits));
   }

@@ -22,6 +22,20 @@ unsigned getBits(const uint8_t* base, uint64_t bit, int width) {
 }
 int signExtend(unsigned v, int bits) { return int(v ^ (1u << (bits - 1))) - (1 << (bits - 1)); }
 
+// Element e of a packed array of 4- or 8-bit weights (4-bit: low nibble first).
+void putWeight(uint8_t* base, uint64_t e, int8_t v, int bits) {
+  if (bits == 8) {
+    base[e] = uint8_t(v);
+  } else {
+    uint8_t& b = base[e / 2];
+    b = e % 2 ? uint8_t((b & 0x0F) | (unsigned(v) & 0xFu) << 4) : uint8_t((b & 0xF0) | (unsigned(v) & 0xFu));
+  }
+}
+int8_t getWeight(const uint8_t* base, uint64_t e, int bits) {
+  if (bits == 8) return int8_t(base[e]);
+  return int8_t(signExtend(e % 2 ? base[e / 2] >> 4 : base[e / 2] & 0xFu, 4));
+}
+
 }  // namespace
 
 DramImage::DramImage(const MemoryMap& map, const IntModelWeights& w, const IntState& state)
@@ -53,13 +67,12 @@ void DramImage::packLinear(const LinearLayout& L, const intops::IntLinear& W) {
   uint8_t* sBase = bytes_.data() + L.scales.address;
   for (int t = 0; t < L.tiles; ++t) {
     const int rows = L.tileRows(t);
-    const uint64_t tileBit = uint64_t(L.tileOffset(t)) * 8;
     for (int k = 0; k < W.cols / cip; ++k) {
       for (int r = 0; r < rows; ++r) {
         const int row = L.order[size_t(t * L.cop + r)];
         for (int i = 0; i < cip; ++i) {
           const uint64_t e = (uint64_t(k) * rows + r) * cip + i;
-          putBits(wBase, tileBit + e * bits, unsigned(W.w[size_t(row) * W.cols + k * cip + i]) & ((1u << bits) - 1), bits);
+          putWeight(wBase + L.tileOffset(t), e, W.w[size_t(row) * W.cols + k * cip + i], bits);
         }
       }
     }
@@ -88,12 +101,12 @@ intops::IntLinear DramImage::linearTile(const LinearLayout& L, int t, const into
   T.s2.resize(size_t(T.rows) * G);
   const uint8_t* wBase = at(L.weights.address);
   const uint8_t* sBase = at(L.scales.address);
-  const uint64_t tileBit = uint64_t(L.tileOffset(t)) * 8;
+  const uint8_t* tile = wBase + L.tileOffset(t);
   for (int k = 0; k < T.cols / cip; ++k) {
     for (int r = 0; r < T.rows; ++r) {
       for (int i = 0; i < cip; ++i) {
         const uint64_t e = (uint64_t(k) * T.rows + r) * cip + i;
-        T.w[size_t(r) * T.cols + k * cip + i] = int8_t(signExtend(getBits(wBase, tileBit + e * T.bits, T.bits), T.bits));
+        T.w[size_t(r) * T.cols + k * cip + i] = getWeight(tile, e, T.bits);
       }
     }
   }

@@ -52,6 +52,17 @@ Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin)
     for (const JsonNode& t : p->asArray(1, 1 << 20)) e.prompt.push_back(int(t.asInt(0, e.model.vocabSize - 1)));
   }
   e.tokens = int(o.integer("tokens", 1, 1 << 20, 16));
+  if (auto t = o.optional("trace")) {
+    JsonObject to = t->asObject();
+    e.traceLayer = int(to.integer("layer", 0, e.model.nLayer - 1));
+    e.traceFile = to.string("file");
+    to.finish();
+    if (e.traceLayer >= e.simulatedLayers()) {
+      to.required("layer").fail(fmt::format("layer {} is not simulated in a timing-only run with "
+                                            "reuse_after_layers = {} (trace a layer below it, or set it to 0)",
+                                            e.traceLayer, e.reuseAfterLayers));
+    }
+  }
   const int axiBits = e.platform.axiPorts * e.platform.axiWidthBits;
   e.accel = o.has("accelerator")
                 ? parseAcceleratorConfig(o.required("accelerator").asObject(), e.model, e.platform.accelClockMhz, axiBits)

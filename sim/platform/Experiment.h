@@ -36,6 +36,16 @@ struct Experiment {
   int reuseAfterLayers = 3;
   std::vector<int> prompt{1};
   int tokens = 16;  // generated tokens
+  // Optional VCD of unit activity and the memory stream for one layer of the first pass.
+  int traceLayer = -1;  // -1: no trace
+  std::string traceFile;
+
+  // The timing-only reuse rule: layers simulated per pass (the rest repeat
+  // the steady-state period of the last one); every layer otherwise.
+  int simulatedLayers() const {
+    const int L = model.nLayer;
+    return mode == RunMode::Functional || reuseAfterLayers == 0 || reuseAfterLayers >= L ? L : reuseAfterLayers;
+  }
 };
 
 Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin);

@@ -82,7 +82,7 @@ MemoryMap::MemoryMap(const ModelConfig& m, const AcceleratorConfig& a) : model_(
   const auto scaleRegion = [&](const LinearLayout& L) {
     return allocate(ceilDiv(uint64_t(L.rows) * uint64_t(L.cols / std::min(128, L.cols)) * 6, 8));
   };
-  embeddingIn_ = allocate(uint64_t(m.dModel) * 4);
+  embeddingIn_ = allocate(uint64_t(a.tp) * uint64_t(m.dModel) * 4);
   residualOut_ = allocate(uint64_t(m.dModel) * 4);
   for (int l = 0; l < m.nLayer; ++l) {
     LayerLayout L;

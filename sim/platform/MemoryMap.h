@@ -10,6 +10,8 @@
 // write. Per token: the embedding row (written by the host) is read before
 // layer 0; after the last layer the final residual is written back for the
 // host (LM head on the host) or the LM head weights stream through the MMU.
+// A pass carries up to TP tokens (prompt chunks): the embedding region holds
+// TP rows, of which a pass reads its own.
 //
 // Formats (bit-exact contract with DramImage):
 //  * conv state: int8 [d_conv-1][convDim], then 4-bit exponents [d_conv-1][convDim/8];

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "models/common/Error.h"
@@ -9,12 +10,6 @@
 #include "sim/platform/Sequencer.h"
 
 namespace specmamba::platform {
-
-int simulatedLayers(const Experiment& e) {
-  const int L = e.model.nLayer;
-  if (e.mode == RunMode::Functional || e.reuseAfterLayers == 0 || e.reuseAfterLayers >= L) return L;
-  return e.reuseAfterLayers;
-}
 
 namespace {
 
@@ -63,7 +58,7 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   if (golden) image = std::make_unique<DramImage>(map, golden->weights(), golden->initialState());
 
   RunResult r;
-  r.simulatedLayers = simulatedLayers(e);
+  r.simulatedLayers = e.simulatedLayers();
   r.reused = r.simulatedLayers < e.model.nLayer;
   SequencerSetup s;
   s.experiment = &e;
@@ -71,12 +66,22 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   s.port = port.get();
   s.image = image.get();
   s.golden = golden;
-  // Every pass of a timing-only run has the same schedule (each starts from
-  // idle after the host's turn): with reuse, one pass stands for all.
-  s.passes = r.reused ? 1 : int(e.prompt.size()) + e.tokens - 1;
+  // Passes: the prompt in chunks of up to TP tokens (one weight pass each),
+  // then one per generated token after the first. Every decode pass of a
+  // timing-only run has the same schedule (each starts from idle after the
+  // host's turn): with reuse, one decode pass stands for all.
+  const int P = int(e.prompt.size());
+  if (r.reused) {
+    s.passTokens = {1};
+  } else {
+    for (int done = 0; done < P; done += e.accel.tp) s.passTokens.push_back(std::min(e.accel.tp, P - done));
+    for (int i = 1; i < e.tokens; ++i) s.passTokens.push_back(1);
+  }
+  const int passes = int(s.passTokens.size());
   s.layersPerPass = r.simulatedLayers;
   s.prompt = e.prompt;
-  if (onPass) s.onPass = [&](int done) { onPass(done, s.passes); };
+  s.traceLayer = e.traceLayer;
+  if (onPass) s.onPass = [&](int done) { onPass(done, passes); };
   Sequencer seq("sequencer", s);
   try {
     sc_core::sc_start();
@@ -88,16 +93,20 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   const auto& starts = seq.passStarts();
   const auto& ends = seq.passEnds();
   const auto& layerEnds = seq.layerEnds();
-  if (int(ends.size()) != s.passes) throw Error("platform: the simulation stopped before the last pass");
-  r.passes = s.passes;
+  if (int(ends.size()) != passes) throw Error("platform: the simulation stopped before the last pass");
+  r.passes = passes;
   r.tokens = seq.generated();
   r.port = port->stats();
   const int L = e.model.nLayer, W = r.simulatedLayers;
   if (W >= 2) r.layerPeriod = layerEnds[size_t(W - 1)] - layerEnds[size_t(W - 2)];
   const ActivityLog& log = seq.activity();
+  // Per-token figures come from the decode passes (one token each, after
+  // the prompt); the prompt passes are reported as a total.
+  const int promptPasses = r.reused ? 0 : passes - (e.tokens - 1);
+  const int first = promptPasses < passes ? promptPasses : 0;
   WindowActivity total;
   Cycle cycles = 0;
-  for (int p = 0; p < s.passes; ++p) {
+  for (int p = first; p < passes; ++p) {
     total += log.window(starts[size_t(p)], ends[size_t(p)]);
     cycles += ends[size_t(p)] - starts[size_t(p)];
   }
@@ -105,16 +114,18 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
     total += log.window(layerEnds[size_t(W - 2)], layerEnds[size_t(W - 1)]).scaled(uint64_t(L - W));
     cycles += r.layerPeriod * Cycle(L - W);
   }
+  const Cycle counted = Cycle(passes - first);
   r.firstPassCycles = r.reused ? cycles : ends[0] - starts[0];
-  // Every pass has the same data-independent schedule; the mean is exact
-  // up to rounding (the first pass is reported separately).
-  r.cyclesPerToken = (cycles + Cycle(s.passes) / 2) / Cycle(s.passes);
-  r.perToken = total.divided(uint64_t(s.passes));
-  if (functional) {
-    r.promptCycles = 0;
-    for (size_t p = 0; p + 1 < e.prompt.size(); ++p) r.promptCycles += ends[p] - starts[p];
-  }
+  r.cyclesPerToken = (cycles + counted / 2) / counted;
+  r.perToken = total.divided(counted);
+  for (int p = 0; p < promptPasses; ++p) r.promptCycles += ends[size_t(p)] - starts[size_t(p)];
+  r.promptPasses = promptPasses;
   countBytes(map, r);
+  if (e.traceLayer >= 0) {
+    const Cycle from = e.traceLayer == 0 ? starts[0] : layerEnds[size_t(e.traceLayer - 1)];
+    const uint64_t periodPs = uint64_t(std::llround(1e6 / e.accel.clockMhz));
+    writeActivityVcd(e.traceFile, log, seq.tracedSegments(), from, layerEnds[size_t(e.traceLayer)], periodPs);
+  }
   return r;
 }
 

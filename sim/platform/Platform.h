@@ -19,8 +19,4 @@ namespace specmamba::platform {
 RunResult runPlatform(const Experiment& experiment, const Mamba2Int* golden,
                       const std::function<void(int, int)>& onPass = nullptr);
 
-// Timing-only reuse rule: how many layers of a pass are simulated (the rest
-// repeat the steady-state period of the last simulated one).
-int simulatedLayers(const Experiment& experiment);
-
 }  // namespace specmamba::platform

@@ -18,9 +18,9 @@ struct Sequencer::LayerData {
   intops::IntConv conv;
   intops::SsmState state;
 
-  explicit LayerData(const ModelConfig& m)
-      : u(size_t(std::max(m.dModel, m.dInner))), zx(size_t(m.inProjOut())), yz(size_t(m.dInner)),
-        out(size_t(m.dModel)), xq(u.size()), xs(u.size() / kGroup),
+  LayerData(const ModelConfig& m, int tp)
+      : u(size_t(tp) * size_t(std::max(m.dModel, m.dInner))), zx(size_t(tp) * size_t(m.inProjOut())),
+        yz(size_t(tp) * size_t(m.dInner)), out(size_t(tp) * size_t(m.dModel)), xq(u.size()), xs(u.size() / kGroup),
         in{PotVector(m.dInner), PotVector(m.dState), PotVector(m.dState), PotVector(m.nHeads)},
         convIn(m.convDim()) {}
 };
@@ -86,16 +86,18 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const SequencerSetup& setup)
       setup_(setup),
       model_(setup.map->model()),
       accel_(setup.map->accel()),
-      layersPerPass_(setup.layersPerPass),
-      clock_("clock", sc_core::sc_time(1e3 / accel_.clockMhz, sc_core::SC_NS)) {
+      layersPerPass_(setup.layersPerPass) {
   ctx_.model = &model_;
   ctx_.accel = &accel_;
-  ctx_.clock = &clock_;
-  ctx_.period = clock_.period();
+  ctx_.period = sc_core::sc_time(1e3 / accel_.clockMhz, sc_core::SC_NS);
+  for (const auto& [unit, impl] : accel_.units) {
+    if (impl != "fast" && !clock_) clock_ = std::make_unique<sc_core::sc_clock>("clock", ctx_.period);
+  }
+  ctx_.clock = clock_.get();
   ctx_.log = &log_;
   ctx_.golden = setup.golden;
   units_ = makeUnits(ctx_);
-  if (setup.image) data_ = std::make_unique<LayerData>(model_);
+  if (setup.image) data_ = std::make_unique<LayerData>(model_, accel_.tp);
 
   // Rows of the stored in_proj order each SSM step waits for.
   const std::vector<int>& order = setup.map->layer(0).inProj.order;
@@ -114,9 +116,13 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const SequencerSetup& setup)
   }
 
   creditCapacity_ = uint64_t(accel_.weightBufferBytes / accel_.busBytes());
-  const uint64_t actBeats = uint64_t((model_.dModel * 4 + accel_.busBytes() - 1) / accel_.busBytes());
-  embeddingRead_ = {{setup.map->embeddingIn().address, actBeats, false, StreamCategory::Activations}};
-  residualWrite_ = {{setup.map->residualOut().address, actBeats, true, StreamCategory::Activations}};
+  const auto rowBeats = [&](int rows) {
+    return uint64_t((int64_t(rows) * model_.dModel * 4 + accel_.busBytes() - 1) / accel_.busBytes());
+  };
+  for (int t = 0; t <= accel_.tp; ++t) {
+    embeddingRead_.push_back({{setup.map->embeddingIn().address, rowBeats(t), false, StreamCategory::Activations}});
+  }
+  residualWrite_ = {{setup.map->residualOut().address, rowBeats(1), true, StreamCategory::Activations}};
 
   SC_THREAD(readerProcess);
   SC_THREAD(mainProcess);
@@ -127,7 +133,7 @@ Sequencer::~Sequencer() = default;
 
 const std::vector<StreamSegment>& Sequencer::blockSegments(int block) const {
   const int j = block % (layersPerPass_ + 2);
-  if (j == 0) return embeddingRead_;
+  if (j == 0) return embeddingRead_[size_t(setup_.passTokens[size_t(block / (layersPerPass_ + 2))])];
   if (j <= layersPerPass_) return setup_.map->layer(j - 1).segments;
   return accel_.lmHead == LmHeadPlacement::Accelerator ? setup_.map->lmHeadSegments() : residualWrite_;
 }
@@ -149,7 +155,11 @@ void Sequencer::issue(int block, const StreamSegment& s) {
     waitFor(credit_, [&] { return creditsUsed_ + s.beats <= creditCapacity_; });
     creditsUsed_ += s.beats;
   }
-  arrivals_[block].push_back(setup_.port->transfer(s, now()));
+  const Cycle issued = now();
+  arrivals_[block].push_back(setup_.port->transfer(s, issued));
+  if (setup_.traceLayer >= 0 && block == blockKey(0, 1 + setup_.traceLayer)) {
+    traced_.push_back({issued, arrivals_[block].back(), s.write, s.category});
+  }
   issued_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -159,9 +169,9 @@ void Sequencer::returnCredits(uint64_t beats) {
 }
 
 void Sequencer::readerThread() {
-  for (int p = 0; p < setup_.passes; ++p) {
+  for (int p = 0; p < int(setup_.passTokens.size()); ++p) {
     waitFor(hostEvent_, [&] { return hostDone_ > p; });
-    issue(blockKey(p, 0), embeddingRead_[0]);
+    issue(blockKey(p, 0), blockSegments(blockKey(p, 0))[0]);
     for (int l = 0; l < layersPerPass_; ++l) {
       const int block = blockKey(p, 1 + l), li = p * layersPerPass_ + l;
       const LayerLayout& L = setup_.map->layer(l);
@@ -179,90 +189,108 @@ void Sequencer::readerThread() {
   }
 }
 
+// The host's share of a token (embedding, LM head) is added to the report
+// analytically (HostModel); in simulated time the next pass starts at once,
+// so a ticking accelerator clock (rtl units) never idles through it.
 void Sequencer::mainThread() {
-  const Experiment& e = *setup_.experiment;
-  std::vector<int32_t> residual(size_t(model_.dModel));
+  const int dm = model_.dModel, passes = int(setup_.passTokens.size());
+  std::vector<int32_t> residual(size_t(accel_.tp) * size_t(dm));
   std::vector<float> logits(size_t(model_.vocabSize));
   const MemoryMap& map = *setup_.map;
-  const double hostSeconds = e.host.secondsPerToken(model_, accel_.lmHead == LmHeadPlacement::Host);
-  int token = setup_.prompt.empty() ? 0 : setup_.prompt[0];
-  for (int p = 0; p < setup_.passes; ++p) {
+  size_t prompted = 0;  // prompt tokens already sent
+  for (int p = 0; p < passes; ++p) {
+    const int T = setup_.passTokens[size_t(p)];
     passStart_.push_back(now());
     if (setup_.image) {
-      setup_.golden->embed(token, residual.data());
-      setup_.image->writeWords(map.embeddingIn(), residual.data(), model_.dModel);
+      for (int t = 0; t < T; ++t) {
+        const int token = prompted < setup_.prompt.size() ? setup_.prompt[prompted++] : generated_.back();
+        setup_.golden->embed(token, residual.data() + size_t(t) * size_t(dm));
+      }
+      setup_.image->writeWords(map.embeddingIn(), residual.data(), T * dm);
     }
     ++hostDone_;
     hostEvent_.notify(sc_core::SC_ZERO_TIME);
     waitSegment(blockKey(p, 0), 0);
-    if (setup_.image) setup_.image->readWords(map.embeddingIn(), residual.data(), model_.dModel);
-    for (int l = 0; l < layersPerPass_; ++l) runLayer(p, l, residual);
+    if (setup_.image) setup_.image->readWords(map.embeddingIn(), residual.data(), T * dm);
+    for (int l = 0; l < layersPerPass_; ++l) runLayer(p, l, T, residual);
+    int32_t* last = residual.data() + size_t(T - 1) * size_t(dm);  // the token whose successor is predicted
     if (accel_.lmHead == LmHeadPlacement::Accelerator) {
       runLmHead(p, residual);
     } else {
-      if (setup_.image) setup_.image->writeWords(map.residualOut(), residual.data(), model_.dModel);
+      if (setup_.image) setup_.image->writeWords(map.residualOut(), last, dm);
       ++residualReady_;
       residualEvent_.notify(sc_core::SC_ZERO_TIME);
       waitSegment(blockKey(p, layersPerPass_ + 1), 0);
     }
     passEnd_.push_back(now());
-    if (setup_.image && p + 1 >= int(setup_.prompt.size())) {
+    // The reader has moved past the previous pass (it issued this pass's blocks after it).
+    if (p > 0) arrivals_.erase(arrivals_.find(blockKey(p - 1, 0)), arrivals_.find(blockKey(p, 0)));
+    if (setup_.image && prompted == setup_.prompt.size()) {
       // Host: final norm + LM head over the residual the accelerator wrote back.
-      setup_.image->readWords(map.residualOut(), residual.data(), model_.dModel);
-      setup_.golden->head(residual.data(), logits.data());
+      setup_.image->readWords(map.residualOut(), last, dm);
+      setup_.golden->head(last, logits.data());
       generated_.push_back(int(std::max_element(logits.begin(), logits.end()) - logits.begin()));
     }
-    if (setup_.image) {
-      token = p + 1 < int(setup_.prompt.size()) ? setup_.prompt[size_t(p + 1)] : generated_.back();
-    }
     if (setup_.onPass) setup_.onPass(p + 1);
-    if (p + 1 < setup_.passes) wait(sc_core::sc_time(hostSeconds, sc_core::SC_SEC));
   }
+  sc_core::sc_stop();  // the clock would tick forever
 }
 
-void Sequencer::runLayer(int p, int l, std::vector<int32_t>& residual) {
+void Sequencer::runLayer(int p, int l, int T, std::vector<int32_t>& residual) {
   const int block = blockKey(p, 1 + l), li = p * layersPerPass_ + l;
   const LayerLayout& L = setup_.map->layer(l);
   const IntLayerWeights* w = setup_.golden ? &setup_.golden->weights().layers[size_t(l)] : nullptr;
   LayerData* d = data_.get();
-  const int bits = accel_.weightBits(), dm = model_.dModel, D = model_.dInner;
+  const int bits = accel_.weightBits(), dm = model_.dModel, D = model_.dInner, rows = L.inProj.rows;
+  // Row t of a [T][n] vector, null in timing-only runs.
+  const auto row = [d](auto& v, int t, int n) { return d ? v.data() + size_t(t) * size_t(n) : nullptr; };
 
-  units_.norm->rmsnorm({dm, w ? &w->norm : nullptr, w ? w->normW.data() : nullptr,
-                        d ? residual.data() : nullptr, d ? d->u.data() : nullptr});
-  units_.quant->quantize({dm, bits, d ? d->u.data() : nullptr, d ? d->xq.data() : nullptr,
-                          d ? d->xs.data() : nullptr});
+  for (int t = 0; t < T; ++t) {
+    units_.norm->rmsnorm({dm, w ? &w->norm : nullptr, w ? w->normW.data() : nullptr, row(residual, t, dm),
+                          row(d->u, t, dm)});
+  }
+  units_.quant->quantize({T * dm, bits, row(d->u, 0, 0), row(d->xq, 0, 0), row(d->xs, 0, 0)});
   rowsDone_ = 0;
+  layerTokens_ = T;
   ssmStarted_ = li + 1;
   ssmStartEvent_.notify(sc_core::SC_ZERO_TIME);
 
   const auto through = [&L](int64_t beats) { return L.segmentThroughWeightBeat(beats); };
   Feed in(*this, block, L.firstWeight, L.inProj, through, w ? &w->inProj : nullptr,
-          [&](int t, const int32_t* y) {
-            const int rows = L.inProj.tileRows(t);
-            if (y) {
-              for (int r = 0; r < rows; ++r) d->zx[size_t(L.inProj.order[size_t(t * L.inProj.cop + r)])] = y[r];
+          [&](int tile, const int32_t* y) {
+            const int n = L.inProj.tileRows(tile);
+            for (int t = 0; y && t < T; ++t) {
+              for (int r = 0; r < n; ++r) {
+                d->zx[size_t(t) * size_t(rows) + size_t(L.inProj.order[size_t(tile * L.inProj.cop + r)])] =
+                    y[size_t(t) * size_t(n) + size_t(r)];
+              }
             }
-            rowsDone_ = t * L.inProj.cop + rows;
+            rowsDone_ = tile * L.inProj.cop + n;
             rowsEvent_.notify(sc_core::SC_ZERO_TIME);
           });
-  units_.mmu->linear({LinearKind::InProj, l, L.inProj.rows, L.inProj.cols, 1, L.inProj.tiles,
-                      d ? d->xq.data() : nullptr, d ? d->xs.data() : nullptr},
+  units_.mmu->linear({LinearKind::InProj, l, rows, L.inProj.cols, T, L.inProj.tiles, row(d->xq, 0, 0),
+                      row(d->xs, 0, 0)},
                      in);
 
   waitFor(ssmDoneEvent_, [&] { return ssmReady_ > li; });
-  units_.norm->rmsnorm({D, w ? &w->gatedNorm : nullptr, w ? w->gatedNormW.data() : nullptr,
-                        d ? d->yz.data() : nullptr, d ? d->u.data() : nullptr});
-  if (setup_.experiment->rotation == RotationMode::Online) units_.htu->rotate({D, d ? d->u.data() : nullptr});
-  units_.quant->quantize({D, bits, d ? d->u.data() : nullptr, d ? d->xq.data() : nullptr,
-                          d ? d->xs.data() : nullptr});
+  for (int t = 0; t < T; ++t) {
+    units_.norm->rmsnorm({D, w ? &w->gatedNorm : nullptr, w ? w->gatedNormW.data() : nullptr, row(d->yz, t, D),
+                          row(d->u, t, D)});
+    if (setup_.experiment->rotation == RotationMode::Online) units_.htu->rotate({D, row(d->u, t, D)});
+  }
+  units_.quant->quantize({T * D, bits, row(d->u, 0, 0), row(d->xq, 0, 0), row(d->xs, 0, 0)});
   Feed out(*this, block, L.firstWeight, L.outProj, through, w ? &w->outProj : nullptr,
-           [&](int t, const int32_t* y) {
-             if (y) std::copy(y, y + L.outProj.tileRows(t), d->out.begin() + t * L.outProj.cop);
+           [&](int tile, const int32_t* y) {
+             const int n = L.outProj.tileRows(tile);
+             for (int t = 0; y && t < T; ++t) {
+               std::copy(y + size_t(t) * size_t(n), y + size_t(t + 1) * size_t(n),
+                         d->out.begin() + long(t) * dm + tile * L.outProj.cop);
+             }
            });
-  units_.mmu->linear({LinearKind::OutProj, l, L.outProj.rows, L.outProj.cols, 1, L.outProj.tiles,
-                      d ? d->xq.data() : nullptr, d ? d->xs.data() : nullptr},
+  units_.mmu->linear({LinearKind::OutProj, l, L.outProj.rows, L.outProj.cols, T, L.outProj.tiles,
+                      row(d->xq, 0, 0), row(d->xs, 0, 0)},
                      out);
-  units_.residual->add({dm, d ? residual.data() : nullptr, d ? d->out.data() : nullptr});
+  units_.residual->add({T * dm, row(residual, 0, 0), row(d->out, 0, 0)});
   layerEnd_.push_back(now());
 }
 
@@ -282,9 +310,10 @@ void Sequencer::runLmHead(int p, std::vector<int32_t>&) {
 
 void Sequencer::ssmThread() {
   const int D = model_.dInner, N = model_.dState, P = model_.headdim, H = model_.nHeads;
+  const int rows = model_.inProjOut();
   for (int li = 0;; ++li) {
     waitFor(ssmStartEvent_, [&] { return ssmStarted_ > li; });
-    const int p = li / layersPerPass_, l = li % layersPerPass_, block = blockKey(p, 1 + l);
+    const int p = li / layersPerPass_, l = li % layersPerPass_, block = blockKey(p, 1 + l), T = layerTokens_;
     const LayerLayout& L = setup_.map->layer(l);
     LayerData* d = data_.get();
     DramImage* image = setup_.image;
@@ -296,26 +325,32 @@ void Sequencer::ssmThread() {
     }
     waitSegment(block, L.ssmStateRead);
     if (image) d->state = image->ssmState(l);
-    const auto conv = [&](int c0, int c1) {
-      units_.conv->channels({l, c0, c1, d ? d->zx.data() : nullptr, d ? &d->window : nullptr,
-                             d ? &d->conv : nullptr, d ? &d->convIn : nullptr, d ? &d->in : nullptr});
-    };
-    waitFor(rowsEvent_, [&] { return rowsDone_ >= needBC_; });
-    conv(D, D + 2 * N);
-    for (int g = 0; g * kGroup < H; ++g) {
-      const int h0 = g * kGroup, h1 = std::min(H, h0 + kGroup);
-      waitFor(rowsEvent_, [&] { return rowsDone_ >= needGroup_[size_t(g)]; });
-      conv(h0 * P, h1 * P);
-      if (h1 == H) {
-        if (image) {
-          setup_.golden->pushConvInput(d->window, d->convIn);
-          image->storeConvState(l, d->window);
+    // The conv and the SSM walk the pass's tokens in order (each needs the
+    // window and state its predecessor left); the first token starts as soon
+    // as its in_proj rows exist, the rest find them done.
+    for (int t = 0; t < T; ++t) {
+      const int32_t* zx = d ? d->zx.data() + size_t(t) * size_t(rows) : nullptr;
+      const auto conv = [&](int c0, int c1) {
+        units_.conv->channels({l, c0, c1, zx, d ? &d->window : nullptr, d ? &d->conv : nullptr,
+                               d ? &d->convIn : nullptr, d ? &d->in : nullptr});
+      };
+      waitFor(rowsEvent_, [&] { return rowsDone_ >= needBC_; });
+      conv(D, D + 2 * N);
+      for (int g = 0; g * kGroup < H; ++g) {
+        const int h0 = g * kGroup, h1 = std::min(H, h0 + kGroup);
+        waitFor(rowsEvent_, [&] { return rowsDone_ >= needGroup_[size_t(g)]; });
+        conv(h0 * P, h1 * P);
+        if (h1 == H) {
+          if (image) setup_.golden->pushConvInput(d->window, d->convIn);
+          if (t + 1 == T) {
+            if (image) image->storeConvState(l, d->window);
+            ++convReady_;
+            gateEvent_.notify(sc_core::SC_ZERO_TIME);
+          }
         }
-        ++convReady_;
-        gateEvent_.notify(sc_core::SC_ZERO_TIME);
+        units_.ssmu->headGroup({l, h0, h1, d ? &d->in : nullptr, zx, d ? &d->state : nullptr,
+                                d ? d->yz.data() + size_t(t) * size_t(D) : nullptr});
       }
-      units_.ssmu->headGroup({l, h0, h1, d ? &d->in : nullptr, d ? d->zx.data() : nullptr,
-                              d ? &d->state : nullptr, d ? d->yz.data() : nullptr});
     }
     if (image) image->storeSsmState(l, d->state);
     ++ssmReady_;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "models/int/Mamba2Int.h"
+#include "sim/platform/ActivityTrace.h"
 #include "sim/platform/DramImage.h"
 #include "sim/platform/Experiment.h"
 #include "sim/platform/MemoryMap.h"
@@ -37,10 +38,11 @@ struct SequencerSetup {
   StreamPort* port = nullptr;
   DramImage* image = nullptr;         // null: timing-only
   const Mamba2Int* golden = nullptr;  // null: timing-only
-  int passes = 1;                     // tokens through the accelerator
+  std::vector<int> passTokens;        // tokens of each pass (<= TP; prompt chunks, then 1 per generated token)
   int layersPerPass = 0;              // layers simulated per pass (<= n_layer)
-  std::vector<int> prompt;            // functional: the first pass's tokens
+  std::vector<int> prompt;            // functional: the prompt the first passes carry
   std::function<void(int)> onPass;    // after each pass (progress)
+  int traceLayer = -1;                // record the stream segments of this layer of pass 0
 };
 
 class Sequencer : public sc_core::sc_module {
@@ -54,6 +56,7 @@ class Sequencer : public sc_core::sc_module {
   const std::vector<Cycle>& passEnds() const { return passEnd_; }
   const std::vector<Cycle>& layerEnds() const { return layerEnd_; }  // per simulated layer
   const std::vector<int>& generated() const { return generated_; }
+  const std::vector<SegmentRecord>& tracedSegments() const { return traced_; }
   // Rethrows what a thread threw (it stopped the simulation).
   void rethrow() const {
     if (error_) std::rethrow_exception(error_);
@@ -80,7 +83,7 @@ class Sequencer : public sc_core::sc_module {
     }
   }
 
-  void runLayer(int pass, int layer, std::vector<int32_t>& residual);
+  void runLayer(int pass, int layer, int tokens, std::vector<int32_t>& residual);
   void runLmHead(int pass, std::vector<int32_t>& residual);
   Cycle now() const;
   void waitUntil(Cycle c);
@@ -101,7 +104,9 @@ class Sequencer : public sc_core::sc_module {
   const ModelConfig& model_;
   const AcceleratorConfig& accel_;
   int layersPerPass_;
-  sc_core::sc_clock clock_;
+  // Ticks only when a unit is "rtl" (a Verilated model needs edges; the
+  // fast models wait whole intervals, and an idle clock would cost an event per cycle).
+  std::unique_ptr<sc_core::sc_clock> clock_;
   ActivityLog log_;
   UnitContext ctx_;
   Units units_;
@@ -114,18 +119,21 @@ class Sequencer : public sc_core::sc_module {
   std::map<int, std::vector<Cycle>> arrivals_;
   sc_core::sc_event issued_, credit_;
   uint64_t creditsUsed_ = 0, creditCapacity_ = 0;
-  std::vector<StreamSegment> embeddingRead_, residualWrite_;
+  std::vector<std::vector<StreamSegment>> embeddingRead_;  // by pass size (1..TP)
+  std::vector<StreamSegment> residualWrite_;
 
   // Progress counters (each with the event that announces it).
   int hostDone_ = 0, residualReady_ = 0;  // passes
   int ssmStarted_ = 0, convReady_ = 0, ssmReady_ = 0;  // layer instances
   int rowsDone_ = 0;
+  int layerTokens_ = 1;  // tokens of the layer in flight
   sc_core::sc_event hostEvent_, residualEvent_, ssmStartEvent_, gateEvent_, ssmDoneEvent_, rowsEvent_;
 
   std::unique_ptr<LayerData> data_;  // functional: the current layer's on-chip vectors
   std::vector<Cycle> passStart_, passEnd_, layerEnd_;
   std::vector<int> generated_;
   std::exception_ptr error_;
+  std::vector<SegmentRecord> traced_;
 };
 
 }  // namespace specmamba::platform

@@ -35,10 +35,11 @@ void expectFailure(const std::string& args, const std::string& mentions) {
 
 }  // namespace
 
-TEST_CASE("info lists every model and platform", "[cli]") {
+TEST_CASE("info lists every model, platform and experiment", "[cli]") {
   const auto r = runCli("info");
   REQUIRE(r.exitCode == 0);
-  for (const char* name : {"mamba2-130m", "mamba2-2.7b", "tiny-64", "vck190", "u280", "vhk158"}) {
+  for (const char* name : {"mamba2-130m", "mamba2-2.7b", "tiny-64", "vck190", "u280", "vhk158",
+                           "lightmamba-vck190-w4a4"}) {
     CHECK_THAT(r.out, Catch::Contains(name));
   }
   const auto j = runCli("info --json");
@@ -46,6 +47,7 @@ TEST_CASE("info lists every model and platform", "[cli]") {
   const auto doc = nlohmann::json::parse(j.out);
   CHECK(doc["models"].size() >= 7);
   CHECK(doc["platforms"].size() == 3);
+  CHECK(doc["experiments"].size() >= 4);
 }
 
 TEST_CASE("generate is deterministic and its JSON report is byte-identical per seed", "[cli]") {

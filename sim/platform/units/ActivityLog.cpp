@@ -41,19 +41,23 @@ void ActivityLog::busy(UnitKind unit, Cycle start, Cycle end) {
   }
 }
 
+std::vector<Interval> ActivityLog::intervals(UnitKind unit, Cycle from, Cycle to) const {
+  const auto& v = intervals_[size_t(unit)];
+  std::vector<Interval> out;
+  auto it = std::lower_bound(v.begin(), v.end(), from, [](const Interval& i, Cycle c) { return i.end <= c; });
+  for (; it != v.end() && it->start < to; ++it) out.push_back({std::max(it->start, from), std::min(it->end, to)});
+  return out;
+}
+
 WindowActivity ActivityLog::window(Cycle from, Cycle to) const {
   WindowActivity w;
   w.cycles = to - from;
   std::vector<std::pair<Cycle, int>> edges;  // +1 at a start, -1 at an end
   for (size_t u = 0; u < intervals_.size(); ++u) {
-    const auto& v = intervals_[u];
-    auto it = std::lower_bound(v.begin(), v.end(), from,
-                               [](const Interval& i, Cycle c) { return i.end <= c; });
-    for (; it != v.end() && it->start < to; ++it) {
-      const Cycle s = std::max(it->start, from), e = std::min(it->end, to);
-      w.busy[u] += e - s;
-      edges.emplace_back(s, +1);
-      edges.emplace_back(e, -1);
+    for (const Interval& i : intervals(UnitKind(u), from, to)) {
+      w.busy[u] += i.end - i.start;
+      edges.emplace_back(i.start, +1);
+      edges.emplace_back(i.end, -1);
     }
   }
   std::sort(edges.begin(), edges.end());

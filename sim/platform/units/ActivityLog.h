@@ -30,6 +30,8 @@ class ActivityLog {
   void busy(UnitKind unit, Cycle start, Cycle end);
   // Activity inside [from, to).
   WindowActivity window(Cycle from, Cycle to) const;
+  // The busy intervals of `unit` that overlap [from, to), clipped to it.
+  std::vector<Interval> intervals(UnitKind unit, Cycle from, Cycle to) const;
 
  private:
   std::array<std::vector<Interval>, size_t(UnitKind::kCount)> intervals_;

@@ -5,7 +5,8 @@
 // Time. A unit method is called from one of the sequencer's SC_THREADs and
 // returns when the unit has finished the job *in simulated time*: it consumes
 // time only with sc_core::wait() (never by returning a cycle count). All
-// units run on the accelerator clock (`clock`, period `period`); the memory
+// units run on the accelerator clock (`clock`, period `period`; the clock
+// object exists, and ticks, only when some unit is not `fast`); the memory
 // clock lives behind the StreamPort. A `fast` unit waits latency + II x work
 // cycles from units/UnitTiming.h; an `rtl` unit drives its Verilated model on
 // `clock` edges until the outputs have left it.
@@ -30,7 +31,7 @@ namespace specmamba::platform {
 struct UnitContext {
   const ModelConfig* model = nullptr;
   const AcceleratorConfig* accel = nullptr;
-  const sc_core::sc_clock* clock = nullptr;  // the accelerator clock
+  sc_core::sc_clock* clock = nullptr;  // the accelerator clock (null when every unit is fast)
   sc_core::sc_time period;                   // one accelerator cycle
   ActivityLog* log = nullptr;
   // The integer golden model whose on-chip constants (LUTs, norm tables,

@@ -1,0 +1,25 @@
+#pragma once
+// The report of `specmamba run`: JSON (stable key order, deterministic for a
+// given experiment) and a readable table.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sim/platform/Experiment.h"
+#include "sim/platform/RunResult.h"
+
+namespace specmamba::platform {
+
+struct RunFigures {
+  double acceleratorSecondsPerToken = 0;
+  double hostSecondsPerToken = 0;
+  double tokensPerSecond = 0;             // end to end: accelerator + host
+  double acceleratorTokensPerSecond = 0;  // accelerator alone
+  uint64_t bytesPerToken = 0;
+  double achievedGBs = 0;                 // DRAM bytes / accelerator time
+};
+RunFigures runFigures(const Experiment& e, const RunResult& r);
+
+nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r);
+std::string runReportText(const Experiment& e, const RunResult& r);
+
+}  // namespace specmamba::platform
