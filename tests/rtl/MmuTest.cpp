@@ -8,6 +8,7 @@
 #include "Vsm_mmu_w8.h"
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
+#include "sim/platform/rtl/MmuBeat.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
 
@@ -16,19 +17,8 @@ using namespace specmamba::rtltest;
 
 namespace {
 
-constexpr unsigned kCop = 8, kCip = 8, kGroups = kCip / 8;
-
-struct MmuShape {
-  unsigned tp, wbits, abits;
-  unsigned accBits() const { return wbits == 4 ? 34 : 38; }
-  // Beat layout inside a Bits: w | x | xs | s1 | s2 | first | last | shift.
-  unsigned wW() const { return kCop * kCip * wbits; }
-  unsigned xW() const { return tp * kCip * abits; }
-  unsigned xsW() const { return tp * kGroups * 4; }
-  unsigned sW() const { return kCop * 3; }
-  unsigned beatW() const { return wW() + xW() + xsW() + 2 * sW() + 2 + 5; }
-  unsigned outW() const { return tp * kCop * 32; }
-};
+using rtl::MmuShape;
+constexpr unsigned kCop = 8, kCip = 8;  // MmuShape's defaults, as in rtl_model()
 
 struct MmuVectors {
   std::vector<Bits> beats;
@@ -62,32 +52,7 @@ bool makeTile(Rng& rng, const MmuShape& sh, unsigned nBeats, int xsMax, MmuVecto
   } catch (const Error&) {
     return false;  // the golden model refuses (accumulator overflow): draw again
   }
-  for (unsigned b = 0; b < nBeats; ++b) {
-    Bits beat(sh.beatW());
-    unsigned pos = 0;
-    for (unsigned o = 0; o < kCop; ++o)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (o * kCip + i) * sh.wbits, sh.wbits, uint64_t(L.w[o * L.cols + b * kCip + i]));
-    pos += sh.wW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (t * kCip + i) * sh.abits, sh.abits, uint64_t(x[t * L.cols + b * kCip + i]));
-    pos += sh.xW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned g = 0; g < kGroups; ++g)
-        beat.set(pos + (t * kGroups + g) * 4, 4, xs[t * L.cols / 8 + b * kGroups + g]);
-    pos += sh.xsW();
-    const unsigned grp = b * kCip / unsigned(L.group);
-    for (unsigned o = 0; o < kCop; ++o) {
-      beat.set(pos + o * 3, 3, L.s1[o * L.groupsPerRow() + grp]);
-      beat.set(pos + sh.sW() + o * 3, 3, L.s2[o * L.groupsPerRow() + grp]);
-    }
-    pos += 2 * sh.sW();
-    beat.set(pos, 1, b == 0);
-    beat.set(pos + 1, 1, b + 1 == nBeats);
-    beat.set(pos + 2, 5, uint64_t(L.outShift));
-    v.beats.push_back(beat);
-  }
+  for (unsigned b = 0; b < nBeats; ++b) v.beats.push_back(packMmuBeat(sh, L, sh.tp, x.data(), xs.data(), b));
   Bits out(sh.outW());
   for (unsigned k = 0; k < sh.tp * kCop; ++k) out.set(k * 32, 32, uint32_t(y[k]));
   v.expected.push_back(out);
@@ -113,19 +78,14 @@ template <typename Dut>
 StreamRun drive(Dut& dut, Rng& rng, const MmuShape& sh, const MmuVectors& v, double pValid, double pReady) {
   reset(dut);
   auto put = [sh](Dut& d, const Bits& b) {
-    unsigned pos = 0;
-    b.slice(pos, sh.wW()).store(d.w_i);
-    pos += sh.wW();
-    b.slice(pos, sh.xW()).store(d.x_i);
-    pos += sh.xW();
-    b.slice(pos, sh.xsW()).store(d.xs_i);
-    pos += sh.xsW();
-    b.slice(pos, sh.sW()).store(d.s1_i);
-    b.slice(pos + sh.sW(), sh.sW()).store(d.s2_i);
-    pos += 2 * sh.sW();
-    d.first_i = uint8_t(b.get(pos, 1));
-    d.last_i = uint8_t(b.get(pos + 1, 1));
-    d.shift_i = uint8_t(b.get(pos + 2, 5));
+    b.slice(0, sh.wW()).store(d.w_i);
+    b.slice(sh.xAt(), sh.xW()).store(d.x_i);
+    b.slice(sh.xsAt(), sh.xsW()).store(d.xs_i);
+    b.slice(sh.s1At(), sh.sW()).store(d.s1_i);
+    b.slice(sh.s2At(), sh.sW()).store(d.s2_i);
+    d.first_i = uint8_t(b.get(sh.flagsAt(), 1));
+    d.last_i = uint8_t(b.get(sh.flagsAt() + 1, 1));
+    d.shift_i = uint8_t(b.get(sh.flagsAt() + 2, 5));
   };
   auto get = [sh](Dut& d) {
     Bits o(sh.outW());
