@@ -8,6 +8,7 @@
 
 #include "bench/Benchmarks.h"
 #include "models/common/Error.h"
+#include "sim/platform/rtl/RtlUnits.h"
 
 namespace specmamba::bench {
 
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
   specmamba::bench::addIntDecodeBench(app, runner);
   specmamba::bench::addDramBench(app, runner);
   specmamba::bench::addPlatformBench(app, runner);
+  specmamba::bench::addRtlModeBench(app, runner);
+  specmamba::platform::registerRtlUnits();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

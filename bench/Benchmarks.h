@@ -42,5 +42,6 @@ void addFp32DecodeBench(CLI::App& app, Runner& runner);
 void addIntDecodeBench(CLI::App& app, Runner& runner);
 void addDramBench(CLI::App& app, Runner& runner);
 void addPlatformBench(CLI::App& app, Runner& runner);
+void addRtlModeBench(CLI::App& app, Runner& runner);
 
 }  // namespace specmamba::bench

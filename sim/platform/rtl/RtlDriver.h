@@ -18,6 +18,7 @@
 #include <type_traits>
 
 #include "sim/platform/rtl/Bits.h"
+#include "sim/platform/rtl/RtlTrace.h"
 #include "sim/platform/units/UnitContext.h"
 
 namespace specmamba::platform::rtl {
@@ -107,10 +108,12 @@ class UnitClock {
 
 // Binds a model's clock and reset to the unit's, and (bindStream) its
 // data_i / valid_i / ready_o -> data_o / valid_o / ready_i stream ports.
+// bindClock also offers the model to the VCD trace (RtlTrace.h).
 template <class V>
 void bindClock(V& m, UnitClock& clock) {
   m.clk_i(clock.clk());
   m.rst_ni(clock.rstN());
+  addTracedModel([&m](VerilatedVcdC* vcd) { m.trace(vcd, 99); });
 }
 template <class V, class In, class Out>
 void bindStream(V& m, In& in, Signal<bool>& valid, Signal<bool>& ready, Out& out, Signal<bool>& outValid,

@@ -44,6 +44,7 @@ class RtlMmu final : public Mmu {
   void linear(const LinearJob& job, WeightFeed& feed) override {
     if (job.tokens > kTp) throw Error(fmt::format("rtl MMU: Tp = {}, job of {} tokens", kTp, job.tokens));
     clock_.resetOnce();
+    if (job.kind == LinearKind::InProj) traceLayerBegins(job.layer);
     const unsigned beats = unsigned(job.cols) / kCip;
     std::vector<WeightTile> tiles(size_t(job.tiles));
     std::vector<int32_t> y(kCop);
@@ -80,6 +81,7 @@ class RtlMmu final : public Mmu {
       present(tiles[size_t(fed)], job, beat);
     }
     clock_.end();
+    if (job.kind == LinearKind::OutProj) traceLayerEnds(job.layer);
   }
 
  private:
