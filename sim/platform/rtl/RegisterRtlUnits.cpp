@@ -5,6 +5,7 @@ namespace specmamba::platform {
 void registerRtlUnits() {
   UnitFactories f;
   f.mmu = rtl::makeRtlMmu;
+  f.ssmu = rtl::makeRtlSsmu;
   f.conv = rtl::makeRtlConv;
   f.norm = rtl::makeRtlNorm;
   f.htu = rtl::makeRtlHtu;

@@ -11,6 +11,7 @@
 namespace specmamba::platform::rtl {
 
 std::unique_ptr<Mmu> makeRtlMmu(const UnitContext& ctx);
+std::unique_ptr<Ssmu> makeRtlSsmu(const UnitContext& ctx);
 std::unique_ptr<Conv> makeRtlConv(const UnitContext& ctx);
 std::unique_ptr<Norm> makeRtlNorm(const UnitContext& ctx);
 std::unique_ptr<Htu> makeRtlHtu(const UnitContext& ctx);
