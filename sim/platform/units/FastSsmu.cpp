@@ -24,7 +24,7 @@ class FastSsmu final : public Ssmu {
     const Cycle elements = Cycle(m.dState) * Cycle(h1 - h0) * Cycle(P);
     const Cycle passes = a.tiling ? 1 : Cycle(kSsmuUnfusedPasses);
     ctx_.compute(UnitKind::Ssmu, passes * ((elements + Cycle(a.pp) - 1) / Cycle(a.pp)) +
-                                     Cycle(kSsmUpdateTiming.latency + kSsmuExtraLatency));
+                                     Cycle(ssmuOverheadCycles(m.dState, a.pp)));
     if (!job.zx) return;
     const Mamba2Int& g = *ctx_.golden;
     ssmuDt(g, job);
