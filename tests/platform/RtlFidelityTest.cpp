@@ -41,11 +41,11 @@ void checkFidelity(const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("rtl mode: tiny-64 produces the golden tokens; fast cycles within 2 % of rtl", "[platform][rtl]") {
+TEST_CASE("rtl mode: tiny-64 produces the golden tokens, fast cycles within 2 % of rtl", "[platform][rtl]") {
   checkFidelity("tiny-64");
 }
 
-TEST_CASE("rtl mode: tiny-256 produces the golden tokens; fast cycles within 2 % of rtl", "[platform][rtl]") {
+TEST_CASE("rtl mode: tiny-256 produces the golden tokens, fast cycles within 2 % of rtl", "[platform][rtl]") {
   checkFidelity("tiny-256");
 }
 
