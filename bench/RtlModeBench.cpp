@@ -25,16 +25,21 @@ int run(const Options& o) {
   if (o.tokens > 0) e.tokens = o.tokens;
   const auto golden = e.mode == RunMode::Functional ? makeGoldenModel(e) : nullptr;
   const Mamba2Int* g = golden ? golden->model.get() : nullptr;
+  std::vector<int> want;
+  if (g) {
+    IntState state = g->initialState();
+    want = g->generateGreedy(e.prompt, e.tokens, state);
+  }
   const ModeRun fast = runPlatformInChild(e, g);
   e.accel = withUnits(e.accel, "rtl");
   const ModeRun rtl = runPlatformInChild(e, g);
   const double cycles = double(rtl.cyclesPerToken) * rtl.passes;
   fmt::print(
       "rtl-mode experiment={} model={} passes={} cycles_per_pass_fast={} cycles_per_pass_rtl={} "
-      "fast_vs_rtl={:+.2f}% same_tokens={} rtl_wall_s={:.2f} rtl_cycles_per_wall_s={:.3g} fast_wall_s={:.2f}\n",
+      "fast_vs_rtl={:+.2f}% golden_tokens_fast={} golden_tokens_rtl={} rtl_wall_s={:.2f} rtl_cycles_per_wall_s={:.3g} fast_wall_s={:.2f}\n",
       e.name, e.model.name, rtl.passes, fast.cyclesPerToken, rtl.cyclesPerToken,
       100.0 * (double(fast.cyclesPerToken) - double(rtl.cyclesPerToken)) / double(rtl.cyclesPerToken),
-      fast.tokens == rtl.tokens ? "yes" : "NO", rtl.wallSeconds, cycles / rtl.wallSeconds, fast.wallSeconds);
+      !g ? "n/a" : fast.tokens == want ? "yes" : "NO", !g ? "n/a" : rtl.tokens == want ? "yes" : "NO", rtl.wallSeconds, cycles / rtl.wallSeconds, fast.wallSeconds);
   for (int u = 0; u < int(UnitKind::kCount); ++u) {
     fmt::print("  {:<9} {:<4} busy_per_pass fast={} rtl={}\n", unitName(UnitKind(u)), e.accel.unitImpl(UnitKind(u)),
                fast.busy[size_t(u)], rtl.busy[size_t(u)]);
