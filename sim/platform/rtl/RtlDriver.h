@@ -11,9 +11,10 @@
 // of the next cycle. Models chained by shared signals see each other's
 // outputs of the previous edge, as wires between registers do.
 //
-// Configuration (reset, LUT and norm tables) is done in zero simulated time
-// through configPulse(): the tables are loaded before the run, as at
-// bitstream load.
+// Configuration is done in zero simulated time through configPulse(): reset
+// and the LUT / norm tables before a unit's first job (as at bitstream
+// load), a norm-table switch, and the SSMU's per-group A, D and state
+// (RtlSsmu.cpp).
 #include <systemc>
 #include <type_traits>
 
