@@ -54,10 +54,13 @@ class RtlMmu final : public Mmu {
     clock_.awaitEdge();
     clock_.begin();
     present(tiles[0], job, 0);
+    Cycle quiet = 0;  // edges without a handshake (RtlDriver.h, kStallLimit)
     while (out < job.tiles) {
       clock_.awaitEdge();
       const bool inFire = valid_.read() && ready_.read();
       const bool outFire = outValid_.read();
+      quiet = inFire || outFire ? 0 : quiet + 1;
+      if (quiet > kStallLimit) clock_.stalled(fed * int(beats) + int(beat), job.tiles * int(beats), out, job.tiles);
       if (outFire) {
         const Bits o = get(out_, shape_.outW());
         for (int r = 0; r < kCop; ++r) y[size_t(r)] = int32_t(o.get(unsigned(r) * 32, 32));
