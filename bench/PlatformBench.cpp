@@ -17,8 +17,8 @@ namespace {
 
 struct Options {
   std::string experiment = "lightmamba-vck190-w4a4";
-  int tokens = 0;        // 0: the experiment's
-  int reuse = -1;        // -1: the experiment's reuse_after_layers
+  int tokens = 0;  // 0: the experiment's
+  int reuse = -1;  // -1: the experiment's reuse_after_layers
 };
 
 double cpuSeconds() { return double(std::clock()) / CLOCKS_PER_SEC; }
@@ -43,19 +43,22 @@ int run(const Options& o) {
       "platform experiment={} mode={} model={} tokens={} passes={} simulated_layers_per_pass={} "
       "wall_s={:.3f} cpu_s={:.3f} setup_s={:.2f} simulated_cycles={:.0f} cycles_per_wall_s={:.3g} "
       "tokens_per_wall_s={:.1f} simulated_tokens_per_s={:.3f} peak_rss_MiB={:.0f}\n",
-      e.name, runModeName(e.mode), e.model.name, e.tokens, passes, r.simulatedLayers, wall, cpu, setup, cycles,
-      cycles / wall, passes / wall, f.tokensPerSecond, peakRssMiB());
+      e.name, runModeName(e.mode), e.model.name, e.tokens, passes, r.simulatedLayers, wall, cpu,
+      setup, cycles, cycles / wall, passes / wall, f.tokensPerSecond, peakRssMiB());
   return 0;
 }
 
 }  // namespace
 
 void addPlatformBench(CLI::App& app, Runner& runner) {
-  auto* cmd = app.add_subcommand("platform", "SystemC platform: simulated cycles and tokens per wall second");
+  auto* cmd = app.add_subcommand("platform",
+                                 "SystemC platform: simulated cycles and tokens per wall second");
   auto o = std::make_shared<Options>();
   cmd->add_option("--experiment", o->experiment)->capture_default_str();
-  cmd->add_option("--tokens", o->tokens, "Generated tokens (0: the experiment's)")->check(CLI::Range(0, 100000));
-  cmd->add_option("--reuse-after-layers", o->reuse, "Timing-only layer reuse (0: simulate every layer)")
+  cmd->add_option("--tokens", o->tokens, "Generated tokens (0: the experiment's)")
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--reuse-after-layers", o->reuse,
+                  "Timing-only layer reuse (0: simulate every layer)")
       ->check(CLI::Range(-1, 1 << 20));
   cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
 }

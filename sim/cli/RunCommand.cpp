@@ -45,8 +45,9 @@ int runExperiment(const RunOptions& o) {
     golden = makeGoldenModel(e, [&](const std::string& s) { progress.stage(s); });
   }
   progress.stage("simulating");
-  const RunResult r = runPlatform(e, golden ? golden->model.get() : nullptr,
-                                  [&](int done, int total) { progress.count(done, total, "token passes"); });
+  const RunResult r =
+      runPlatform(e, golden ? golden->model.get() : nullptr,
+                  [&](int done, int total) { progress.count(done, total, "token passes"); });
   progress.finish();
   const auto doc = runReportJson(e, r);
   if (o.json == "-") {
@@ -66,7 +67,9 @@ void addRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("experiment", o->experiment,
                   "Experiment: a name of configs/experiments (e.g. default) or a JSON path")
       ->required();
-  cmd->add_option("--json", o->json, "Also write the report as JSON to FILE (\"-\": JSON on stdout instead of the table)");
+  cmd->add_option(
+      "--json", o->json,
+      "Also write the report as JSON to FILE (\"-\": JSON on stdout instead of the table)");
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr");
   cmd->add_option("--trace", o->trace,
                   "Write a VCD of the rtl units' Verilated signals to FILE while --trace-layer runs (first pass)");

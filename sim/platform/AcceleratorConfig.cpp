@@ -20,14 +20,22 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 const char* unitName(UnitKind u) {
   switch (u) {
-    case UnitKind::Mmu: return "mmu";
-    case UnitKind::Ssmu: return "ssmu";
-    case UnitKind::Conv: return "conv";
-    case UnitKind::Norm: return "norm";
-    case UnitKind::Htu: return "htu";
-    case UnitKind::Quant: return "quant";
-    case UnitKind::Residual: return "residual";
-    case UnitKind::kCount: break;
+    case UnitKind::Mmu:
+      return "mmu";
+    case UnitKind::Ssmu:
+      return "ssmu";
+    case UnitKind::Conv:
+      return "conv";
+    case UnitKind::Norm:
+      return "norm";
+    case UnitKind::Htu:
+      return "htu";
+    case UnitKind::Quant:
+      return "quant";
+    case UnitKind::Residual:
+      return "residual";
+    case UnitKind::kCount:
+      break;
   }
   return "?";
 }
@@ -53,14 +61,16 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
   a.precision = parsePrecision(o.choice("precision", {"w4a4", "w8a8"}, "w4a4"));
   a.reordering = o.boolean("reordering", true);
   a.tiling = o.boolean("tiling", true);
-  a.lmHead = o.choice("lm_head", {"host", "accelerator"}, "host") == "host" ? LmHeadPlacement::Host
-                                                                             : LmHeadPlacement::Accelerator;
+  a.lmHead = o.choice("lm_head", {"host", "accelerator"}, "host") == "host"
+                 ? LmHeadPlacement::Host
+                 : LmHeadPlacement::Accelerator;
   const std::optional<JsonNode> buffers = o.optional("buffers");
   if (buffers) {
     JsonObject bo = buffers->asObject();
     a.weightBufferBytes = bo.integer("weight_kib", 1, 1 << 20, a.weightBufferBytes >> 10) << 10;
     a.stateBufferBytes = bo.integer("state_kib", 1, 1 << 22, a.stateBufferBytes >> 10) << 10;
-    a.activationBufferBytes = bo.integer("activation_kib", 1, 1 << 20, a.activationBufferBytes >> 10) << 10;
+    a.activationBufferBytes =
+        bo.integer("activation_kib", 1, 1 << 20, a.activationBufferBytes >> 10) << 10;
     bo.finish();
   }
   if (auto p = o.optional("port")) {
@@ -103,22 +113,28 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
     o.node().fail(fmt::format("buffers.{} (default): {}", key, why));
   };
   if (!powerOfTwo(a.busBits) || a.busBits > axiBitsMax) {
-    fail("bus_bits", fmt::format("must be a power of two in [32, {}] (the platform's AXI ports x width), got {}",
-                                 axiBitsMax, a.busBits));
+    fail(
+        "bus_bits",
+        fmt::format("must be a power of two in [32, {}] (the platform's AXI ports x width), got {}",
+                    axiBitsMax, a.busBits));
   }
   if (!powerOfTwo(a.pp) || m.headdim % a.pp != 0) {
-    fail("pp", fmt::format("must be a power of two dividing headdim {} of {}, got {}", m.headdim, m.name, a.pp));
+    fail("pp", fmt::format("must be a power of two dividing headdim {} of {}, got {}", m.headdim,
+                           m.name, a.pp));
   }
   if (a.cip % 8 != 0 || m.dModel % a.cip != 0 || m.dInner % a.cip != 0) {
-    fail("cip", fmt::format("must be a multiple of 8 (the activation group) dividing d_model {} and d_inner {} "
-                            "of {}, got {}",
-                            m.dModel, m.dInner, m.name, a.cip));
+    fail("cip",
+         fmt::format(
+             "must be a multiple of 8 (the activation group) dividing d_model {} and d_inner {} "
+             "of {}, got {}",
+             m.dModel, m.dInner, m.name, a.cip));
   }
   const int64_t mmuBits = int64_t(a.cop) * a.cip * a.weightBits();
   if (mmuBits % a.busBits != 0 && a.busBits % mmuBits != 0) {
-    failAt({"bus_bits", "cop", "cip", "precision"}, fmt::format("a beat must hold whole MMU cycles or an MMU cycle whole beats: "
-                                 "COP x CIP x {} bits = {} and bus_bits {} are not multiples of one another",
-                                 a.weightBits(), mmuBits, a.busBits));
+    failAt({"bus_bits", "cop", "cip", "precision"},
+           fmt::format("a beat must hold whole MMU cycles or an MMU cycle whole beats: "
+                       "COP x CIP x {} bits = {} and bus_bits {} are not multiples of one another",
+                       a.weightBits(), mmuBits, a.busBits));
   }
   const int64_t bus = a.busBits / 8;
   const int cols = std::max(m.dModel, m.dInner);
@@ -128,22 +144,26 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
       ceilDiv(loopBeats * a.busBits / a.weightBits() / std::min(128, m.dModel) * 6, a.busBits) + 1;
   const int64_t weightNeed = (tileBeats + loopBeats + loopScaleBeats) * bus;
   if (a.weightBufferBytes < weightNeed) {
-    bufferFail("weight_kib", fmt::format(
-        "{} KiB cannot hold one MMU tile ({} beats) plus one scale/weight loop ({} beats): need >= {} KiB",
-        a.weightBufferBytes >> 10, tileBeats, loopBeats + loopScaleBeats, ceilDiv(weightNeed, 1024)));
+    bufferFail("weight_kib", fmt::format("{} KiB cannot hold one MMU tile ({} beats) plus one "
+                                         "scale/weight loop ({} beats): need >= {} KiB",
+                                         a.weightBufferBytes >> 10, tileBeats,
+                                         loopBeats + loopScaleBeats, ceilDiv(weightNeed, 1024)));
   }
   const int64_t stateNeed = ssmBufferNeed(m, a);
   if (a.stateBufferBytes < stateNeed) {
-    bufferFail("state_kib", fmt::format(
-        "{} KiB cannot hold the SSM state and {} intermediates of one {} layer: need >= {} KiB",
-        a.stateBufferBytes >> 10, a.tiling ? "tiled" : "untiled (tiling off)", m.name,
-        ceilDiv(stateNeed, 1024)));
+    bufferFail(
+        "state_kib",
+        fmt::format(
+            "{} KiB cannot hold the SSM state and {} intermediates of one {} layer: need >= {} KiB",
+            a.stateBufferBytes >> 10, a.tiling ? "tiled" : "untiled (tiling off)", m.name,
+            ceilDiv(stateNeed, 1024)));
   }
   const int64_t activationNeed = int64_t(a.tp) * m.inProjOut() * 4;
   if (a.activationBufferBytes < activationNeed) {
-    const std::string why = fmt::format("TP = {} tokens of in_proj output ({} int32 each) need {} KiB of activation buffer, "
-                     "have {} KiB",
-                     a.tp, m.inProjOut(), ceilDiv(activationNeed, 1024), a.activationBufferBytes >> 10);
+    const std::string why = fmt::format(
+        "TP = {} tokens of in_proj output ({} int32 each) need {} KiB of activation buffer, "
+        "have {} KiB",
+        a.tp, m.inProjOut(), ceilDiv(activationNeed, 1024), a.activationBufferBytes >> 10);
     if (o.has("tp")) fail("tp", why);
     bufferFail("activation_kib", why);
   }

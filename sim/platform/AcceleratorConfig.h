@@ -20,21 +20,21 @@ const char* unitName(UnitKind u);
 enum class LmHeadPlacement { Host, Accelerator };
 
 struct AcceleratorConfig {
-  int tp = 1;       // tokens per MMU pass (weight-beat reuse)
-  int cop = 8;      // MMU output channels per cycle
-  int cip = 8;      // MMU input channels per cycle
-  int pp = 8;       // lanes of the element-wise units (SSMU, conv, norm, quantizer, residual)
-  int busBits = 256;         // memory port width (bits per accelerator cycle)
-  double clockMhz = 400;     // accelerator clock
+  int tp = 1;             // tokens per MMU pass (weight-beat reuse)
+  int cop = 8;            // MMU output channels per cycle
+  int cip = 8;            // MMU input channels per cycle
+  int pp = 8;             // lanes of the element-wise units (SSMU, conv, norm, quantizer, residual)
+  int busBits = 256;      // memory port width (bits per accelerator cycle)
+  double clockMhz = 400;  // accelerator clock
   Precision precision = Precision::W4A4;
-  bool reordering = true;    // dt, B, C first, then x / z per head group (SSMU under in_proj)
-  bool tiling = true;        // SSMU intermediates tiled and fused (one pass per element)
-  int64_t weightBufferBytes = 64 << 10;   // on-chip weight read-ahead (bounded prefetch)
-  int64_t stateBufferBytes = 2196 << 10;  // SSM state + intermediates (61 URAM x 36 KiB)
+  bool reordering = true;  // dt, B, C first, then x / z per head group (SSMU under in_proj)
+  bool tiling = true;      // SSMU intermediates tiled and fused (one pass per element)
+  int64_t weightBufferBytes = 64 << 10;       // on-chip weight read-ahead (bounded prefetch)
+  int64_t stateBufferBytes = 2196 << 10;      // SSM state + intermediates (61 URAM x 36 KiB)
   int64_t activationBufferBytes = 128 << 10;  // in_proj output and layer vectors, TP tokens
   LmHeadPlacement lmHead = LmHeadPlacement::Host;
-  std::string portTiming = "burst";  // StreamPort implementation ("burst" | "detailed")
-  int maxOutstanding = 0;            // StreamPort: 0 = implementation default
+  std::string portTiming = "burst";       // StreamPort implementation ("burst" | "detailed")
+  int maxOutstanding = 0;                 // StreamPort: 0 = implementation default
   std::map<UnitKind, std::string> units;  // implementation per unit ("fast" | "rtl")
 
   int weightBits() const { return precisionBits(precision); }

@@ -9,10 +9,12 @@
 
 namespace specmamba::platform {
 
-void writeActivityVcd(const std::string& path, const ActivityLog& log, const std::vector<SegmentRecord>& segments,
-                      Cycle from, Cycle to, uint64_t periodPs) {
+void writeActivityVcd(const std::string& path, const ActivityLog& log,
+                      const std::vector<SegmentRecord>& segments, Cycle from, Cycle to,
+                      uint64_t periodPs) {
   // (cycle, signal id, value) changes; ids: units 0.., then read, write, category.
-  const int units = int(UnitKind::kCount), readId = units, writeId = units + 1, categoryId = units + 2;
+  const int units = int(UnitKind::kCount), readId = units, writeId = units + 1,
+            categoryId = units + 2;
   std::vector<std::tuple<Cycle, int, int>> changes;
   for (int u = 0; u < units; ++u) {
     for (const Interval& i : log.intervals(UnitKind(u), from, to)) {
@@ -42,10 +44,13 @@ void writeActivityVcd(const std::string& path, const ActivityLog& log, const std
 
   const auto code = [](int id) { return std::string(1, char('!' + id)); };
   writeFileAtomically(path, [&](std::ostream& out) {
-    out << "$comment specmamba platform activity, accelerator cycles " << from << " to " << to << " $end\n";
+    out << "$comment specmamba platform activity, accelerator cycles " << from << " to " << to
+        << " $end\n";
     out << "$timescale 1ps $end\n$scope module accelerator $end\n";
-    for (int u = 0; u < units; ++u) out << fmt::format("$var wire 1 {} {}_busy $end\n", code(u), unitName(UnitKind(u)));
-    out << fmt::format("$var wire 1 {} mem_read $end\n$var wire 1 {} mem_write $end\n", code(readId), code(writeId));
+    for (int u = 0; u < units; ++u)
+      out << fmt::format("$var wire 1 {} {}_busy $end\n", code(u), unitName(UnitKind(u)));
+    out << fmt::format("$var wire 1 {} mem_read $end\n$var wire 1 {} mem_write $end\n",
+                       code(readId), code(writeId));
     out << fmt::format("$var integer 8 {} mem_category $end\n", code(categoryId));
     out << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
     for (int id = 0; id < categoryId; ++id) out << "0" << code(id) << "\n";

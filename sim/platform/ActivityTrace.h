@@ -19,7 +19,8 @@ struct SegmentRecord {
 };
 
 // Cycles [from, to) at `periodPs` picoseconds per accelerator cycle.
-void writeActivityVcd(const std::string& path, const ActivityLog& log, const std::vector<SegmentRecord>& segments,
-                      Cycle from, Cycle to, uint64_t periodPs);
+void writeActivityVcd(const std::string& path, const ActivityLog& log,
+                      const std::vector<SegmentRecord>& segments, Cycle from, Cycle to,
+                      uint64_t periodPs);
 
 }  // namespace specmamba::platform

@@ -28,7 +28,8 @@ void putWeight(uint8_t* base, uint64_t e, int8_t v, int bits) {
     base[e] = uint8_t(v);
   } else {
     uint8_t& b = base[e / 2];
-    b = e % 2 ? uint8_t((b & 0x0F) | (unsigned(v) & 0xFu) << 4) : uint8_t((b & 0xF0) | (unsigned(v) & 0xFu));
+    b = e % 2 ? uint8_t((b & 0x0F) | (unsigned(v) & 0xFu) << 4)
+              : uint8_t((b & 0xF0) | (unsigned(v) & 0xFu));
   }
 }
 int8_t getWeight(const uint8_t* base, uint64_t e, int bits) {
@@ -58,7 +59,8 @@ void DramImage::packInt8(uint64_t address, const int8_t* q, size_t n, const uint
 
 void DramImage::unpackInt8(uint64_t address, int8_t* q, size_t n, uint8_t* s) const {
   std::memcpy(q, bytes_.data() + address, n);
-  for (size_t g = 0; g < n / kGroup; ++g) s[g] = uint8_t(getBits(bytes_.data() + address + n, g * 4, 4));
+  for (size_t g = 0; g < n / kGroup; ++g)
+    s[g] = uint8_t(getBits(bytes_.data() + address + n, g * 4, 4));
 }
 
 void DramImage::packLinear(const LinearLayout& L, const intops::IntLinear& W) {
@@ -86,7 +88,8 @@ void DramImage::packLinear(const LinearLayout& L, const intops::IntLinear& W) {
   }
 }
 
-intops::IntLinear DramImage::linearTile(const LinearLayout& L, int t, const intops::IntLinear& proto) const {
+intops::IntLinear DramImage::linearTile(const LinearLayout& L, int t,
+                                        const intops::IntLinear& proto) const {
   intops::IntLinear T;
   T.rows = L.tileRows(t);
   T.cols = proto.cols;

@@ -8,7 +8,9 @@
 
 namespace specmamba::platform {
 
-const char* runModeName(RunMode m) { return m == RunMode::Functional ? "functional" : "timing-only"; }
+const char* runModeName(RunMode m) {
+  return m == RunMode::Functional ? "functional" : "timing-only";
+}
 
 namespace {
 
@@ -40,16 +42,20 @@ Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin)
     e.weights = wo.string("checkpoint", "");
     wo.finish();
   }
-  e.rotation = parseRotationMode(o.choice("rotation", {"online", "offline-only", "none"}, "online"));
-  e.mode = o.choice("mode", {"functional", "timing-only"}, "functional") == "functional" ? RunMode::Functional
-                                                                                         : RunMode::TimingOnly;
+  e.rotation =
+      parseRotationMode(o.choice("rotation", {"online", "offline-only", "none"}, "online"));
+  e.mode = o.choice("mode", {"functional", "timing-only"}, "functional") == "functional"
+               ? RunMode::Functional
+               : RunMode::TimingOnly;
   e.reuseAfterLayers = int(o.integer("reuse_after_layers", 0, 1 << 20, 3));
   if (e.reuseAfterLayers == 1) {
-    o.required("reuse_after_layers").fail("must be 0 (no reuse) or >= 2 (a steady-state period needs two layers)");
+    o.required("reuse_after_layers")
+        .fail("must be 0 (no reuse) or >= 2 (a steady-state period needs two layers)");
   }
   if (auto p = o.optional("prompt")) {
     e.prompt.clear();
-    for (const JsonNode& t : p->asArray(1, 1 << 20)) e.prompt.push_back(int(t.asInt(0, e.model.vocabSize - 1)));
+    for (const JsonNode& t : p->asArray(1, 1 << 20))
+      e.prompt.push_back(int(t.asInt(0, e.model.vocabSize - 1)));
   }
   e.tokens = int(o.integer("tokens", 1, 1 << 20, 16));
   if (auto t = o.optional("trace")) {
@@ -58,21 +64,28 @@ Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin)
     e.traceFile = to.string("file");
     to.finish();
     if (e.traceLayer >= e.simulatedLayers()) {
-      to.required("layer").fail(fmt::format("layer {} is not simulated in a timing-only run with "
-                                            "reuse_after_layers = {} (trace a layer below it, or set it to 0)",
-                                            e.traceLayer, e.reuseAfterLayers));
+      to.required("layer").fail(
+          fmt::format("layer {} is not simulated in a timing-only run with "
+                      "reuse_after_layers = {} (trace a layer below it, or set it to 0)",
+                      e.traceLayer, e.reuseAfterLayers));
     }
   }
   const int axiBits = e.platform.axiPorts * e.platform.axiWidthBits;
   e.accel = o.has("accelerator")
-                ? parseAcceleratorConfig(o.required("accelerator").asObject(), e.model, e.platform.accelClockMhz, axiBits)
-                : parseAcceleratorConfig(JsonNode(nlohmann::json::object(), origin, "/accelerator").asObject(),
-                                         e.model, e.platform.accelClockMhz, axiBits);
+                ? parseAcceleratorConfig(o.required("accelerator").asObject(), e.model,
+                                         e.platform.accelClockMhz, axiBits)
+                : parseAcceleratorConfig(
+                      JsonNode(nlohmann::json::object(), origin, "/accelerator").asObject(),
+                      e.model, e.platform.accelClockMhz, axiBits);
   o.finish();
   if (e.mode == RunMode::Functional && e.accel.lmHead == LmHeadPlacement::Accelerator) {
-    o.required("accelerator").asObject().required("lm_head").fail(
-        "\"accelerator\" runs timing-only: the integer golden model keeps the LM head in FP32 on the host, so "
-        "there are no quantized LM head weights to stream (use \"mode\": \"timing-only\")");
+    o.required("accelerator")
+        .asObject()
+        .required("lm_head")
+        .fail(
+            "\"accelerator\" runs timing-only: the integer golden model keeps the LM head in FP32 "
+            "on the host, so "
+            "there are no quantized LM head weights to stream (use \"mode\": \"timing-only\")");
   }
   return e;
 }

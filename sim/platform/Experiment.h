@@ -44,7 +44,9 @@ struct Experiment {
   // the steady-state period of the last one); every layer otherwise.
   int simulatedLayers() const {
     const int L = model.nLayer;
-    return mode == RunMode::Functional || reuseAfterLayers == 0 || reuseAfterLayers >= L ? L : reuseAfterLayers;
+    return mode == RunMode::Functional || reuseAfterLayers == 0 || reuseAfterLayers >= L
+               ? L
+               : reuseAfterLayers;
   }
 };
 

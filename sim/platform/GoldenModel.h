@@ -17,7 +17,7 @@ struct GoldenModel {
 };
 
 // `stage` (optional) names each step for a progress line.
-std::unique_ptr<GoldenModel> makeGoldenModel(const Experiment& e,
-                                             const std::function<void(const std::string&)>& stage = nullptr);
+std::unique_ptr<GoldenModel> makeGoldenModel(
+    const Experiment& e, const std::function<void(const std::string&)>& stage = nullptr);
 
 }  // namespace specmamba::platform

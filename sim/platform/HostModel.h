@@ -15,11 +15,11 @@ struct HostModel {
   std::string name;
   std::string origin;
   std::string cpu;
-  double gflops = 0;             // sustained FP32 GFLOP/s of a GEMV
-  double memoryGBs = 0;          // sustained read bandwidth, GB/s
-  int lmHeadBits = 32;           // bits per LM head weight as the host stores it
-  double overheadUs = 0;         // per-token fixed cost (launch, PCIe/AXI round trip)
-  std::string source;            // where the numbers come from
+  double gflops = 0;      // sustained FP32 GFLOP/s of a GEMV
+  double memoryGBs = 0;   // sustained read bandwidth, GB/s
+  int lmHeadBits = 32;    // bits per LM head weight as the host stores it
+  double overheadUs = 0;  // per-token fixed cost (launch, PCIe/AXI round trip)
+  std::string source;     // where the numbers come from
 
   // Seconds per token: embedding row read + final RMSNorm + (with
   // `lmHeadOnHost`) the LM head GEMV + argmax, plus the fixed overhead.

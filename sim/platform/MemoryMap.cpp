@@ -39,7 +39,9 @@ Region MemoryMap::allocate(uint64_t bytes) {
   return r;
 }
 
-uint64_t MemoryMap::beats(const Region& r) const { return ceilDiv(r.bytes, uint64_t(accel_.busBytes())); }
+uint64_t MemoryMap::beats(const Region& r) const {
+  return ceilDiv(r.bytes, uint64_t(accel_.busBytes()));
+}
 
 LinearLayout MemoryMap::linear(int rows, int cols, std::vector<int> order, int64_t beatsBefore) {
   LinearLayout L;

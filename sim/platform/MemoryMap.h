@@ -38,7 +38,9 @@ namespace specmamba::platform {
 // Weight bytes per scale/weight loop of the stream [release: 2,453 loops of
 // 3 + 256 beats of 256 bits, i.e. 8 KiB of weights per loop].
 constexpr int64_t kWeightLoopBytes = 8192;
-inline int64_t weightLoopBeats(int64_t busBytes) { return std::max<int64_t>(1, kWeightLoopBytes / busBytes); }
+inline int64_t weightLoopBeats(int64_t busBytes) {
+  return std::max<int64_t>(1, kWeightLoopBytes / busBytes);
+}
 
 struct Region {
   uint64_t address = 0;
@@ -52,13 +54,14 @@ struct LinearLayout {
   std::vector<int> order;
   int64_t weightBeatsBefore = 0;  // weight beats of the layer preceding this linear's
   int64_t weightBeats = 0;
-  int cop = 0;             // rows per tile
-  int64_t tileBytes = 0;   // weight bytes of a full tile
+  int cop = 0;            // rows per tile
+  int64_t tileBytes = 0;  // weight bytes of a full tile
   int64_t tileOffset(int t) const { return int64_t(t) * tileBytes; }
   int tileRows(int t) const { return std::min(cop, rows - t * cop); }
   // Weight beats (of the layer's weight stream) up to and including tile t.
   int64_t beatsThroughTile(int t, int64_t busBytes) const {
-    return weightBeatsBefore + (tileOffset(t) + int64_t(tileRows(t)) * tileBytes / cop + busBytes - 1) / busBytes;
+    return weightBeatsBefore +
+           (tileOffset(t) + int64_t(tileRows(t)) * tileBytes / cop + busBytes - 1) / busBytes;
   }
 };
 

@@ -74,7 +74,8 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   if (r.reused) {
     s.passTokens = {1};
   } else {
-    for (int done = 0; done < P; done += e.accel.tp) s.passTokens.push_back(std::min(e.accel.tp, P - done));
+    for (int done = 0; done < P; done += e.accel.tp)
+      s.passTokens.push_back(std::min(e.accel.tp, P - done));
     for (int i = 1; i < e.tokens; ++i) s.passTokens.push_back(1);
   }
   const int passes = int(s.passTokens.size());
@@ -93,7 +94,8 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   const auto& starts = seq.passStarts();
   const auto& ends = seq.passEnds();
   const auto& layerEnds = seq.layerEnds();
-  if (int(ends.size()) != passes) throw Error("platform: the simulation stopped before the last pass");
+  if (int(ends.size()) != passes)
+    throw Error("platform: the simulation stopped before the last pass");
   r.passes = passes;
   r.tokens = seq.generated();
   r.port = port->stats();
@@ -124,7 +126,8 @@ RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
   if (e.traceLayer >= 0) {
     const Cycle from = e.traceLayer == 0 ? starts[0] : layerEnds[size_t(e.traceLayer - 1)];
     const uint64_t periodPs = uint64_t(std::llround(1e6 / e.accel.clockMhz));
-    writeActivityVcd(e.traceFile, log, seq.tracedSegments(), from, layerEnds[size_t(e.traceLayer)], periodPs);
+    writeActivityVcd(e.traceFile, log, seq.tracedSegments(), from, layerEnds[size_t(e.traceLayer)],
+                     periodPs);
   }
   return r;
 }

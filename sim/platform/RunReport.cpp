@@ -10,19 +10,26 @@ namespace {
 
 const char* bytesName(StreamCategory c) {
   switch (c) {
-    case StreamCategory::Weights: return "weights";
-    case StreamCategory::Scales: return "scales";
-    case StreamCategory::SsmState: return "ssm_state";
-    case StreamCategory::ConvState: return "conv_state";
-    case StreamCategory::ConvWeights: return "conv_weights";
-    case StreamCategory::Activations: return "activations";
-    case StreamCategory::Params: return "params";
+    case StreamCategory::Weights:
+      return "weights";
+    case StreamCategory::Scales:
+      return "scales";
+    case StreamCategory::SsmState:
+      return "ssm_state";
+    case StreamCategory::ConvState:
+      return "conv_state";
+    case StreamCategory::ConvWeights:
+      return "conv_weights";
+    case StreamCategory::Activations:
+      return "activations";
+    case StreamCategory::Params:
+      return "params";
   }
   return "?";
 }
 
 // Busy units in report order.
-constexpr UnitKind kUnits[] = {UnitKind::Mmu, UnitKind::Ssmu, UnitKind::Htu, UnitKind::Conv,
+constexpr UnitKind kUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,     UnitKind::Conv,
                                UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -90,14 +97,16 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
   j["utilization"] = util;
   nlohmann::ordered_json bytes;
   for (int c = 0; c < kStreamCategories; ++c) {
-    bytes[bytesName(StreamCategory(c))] = r.readBytesPerToken[size_t(c)] + r.writeBytesPerToken[size_t(c)];
+    bytes[bytesName(StreamCategory(c))] =
+        r.readBytesPerToken[size_t(c)] + r.writeBytesPerToken[size_t(c)];
   }
   bytes["total"] = f.bytesPerToken;
   j["dram"] = {{"bytes_per_token", bytes},
                {"achieved_gbs", f.achievedGBs},
                {"peak_gbs", e.platform.memory.peakBandwidthGBs},
                {"bus_peak_gbs", a.busBits / 8.0 * a.clockMhz * 1e6 / 1e9},
-               {"port_busy_fraction", ratio(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
+               {"port_busy_fraction",
+                ratio(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
   if (e.traceLayer >= 0) j["trace"] = {{"layer", e.traceLayer}, {"file", e.traceFile}};
   j["simulation"] = {{"passes", r.passes},
                      {"prompt_passes", r.promptPasses},
@@ -113,23 +122,29 @@ std::string runReportText(const Experiment& e, const RunResult& r) {
   const RunFigures f = runFigures(e, r);
   const AcceleratorConfig& a = e.accel;
   std::string out = fmt::format(
-      "experiment {} ({}): {} on {} ({}, {} MHz), {} {}, TP {} COP {} CIP {} PP {}, bus {} bits\n", e.name,
-      runModeName(e.mode), e.model.name, e.platform.name, e.platform.memory.standard, a.clockMhz,
-      precisionName(a.precision), rotationModeName(e.rotation), a.tp, a.cop, a.cip, a.pp, a.busBits);
-  if (e.mode == RunMode::Functional) out += fmt::format("generated  {}\n", fmt::join(r.tokens, ","));
-  out += fmt::format("tokens/s   {:.3f} end to end ({:.3f} accelerator alone; host {:.2f} ms/token on {})\n",
-                     f.tokensPerSecond, f.acceleratorTokensPerSecond, f.hostSecondsPerToken * 1e3, e.host.name);
-  out += fmt::format("cycles     {} per token{}\n", r.cyclesPerToken,
-                     r.reused ? fmt::format(" ({} layers simulated, steady-state period {} cycles reused)",
-                                            r.simulatedLayers, r.layerPeriod)
-                              : std::string());
+      "experiment {} ({}): {} on {} ({}, {} MHz), {} {}, TP {} COP {} CIP {} PP {}, bus {} bits\n",
+      e.name, runModeName(e.mode), e.model.name, e.platform.name, e.platform.memory.standard,
+      a.clockMhz, precisionName(a.precision), rotationModeName(e.rotation), a.tp, a.cop, a.cip,
+      a.pp, a.busBits);
+  if (e.mode == RunMode::Functional)
+    out += fmt::format("generated  {}\n", fmt::join(r.tokens, ","));
+  out += fmt::format(
+      "tokens/s   {:.3f} end to end ({:.3f} accelerator alone; host {:.2f} ms/token on {})\n",
+      f.tokensPerSecond, f.acceleratorTokensPerSecond, f.hostSecondsPerToken * 1e3, e.host.name);
+  out += fmt::format(
+      "cycles     {} per token{}\n", r.cyclesPerToken,
+      r.reused ? fmt::format(" ({} layers simulated, steady-state period {} cycles reused)",
+                             r.simulatedLayers, r.layerPeriod)
+               : std::string());
   if (r.promptPasses > 0) {
-    out += fmt::format("prompt     {} tokens in {} passes of up to TP = {}: {} cycles\n", e.prompt.size(),
-                       r.promptPasses, a.tp, r.promptCycles);
+    out += fmt::format("prompt     {} tokens in {} passes of up to TP = {}: {} cycles\n",
+                       e.prompt.size(), r.promptPasses, a.tp, r.promptCycles);
   }
-  out += fmt::format("DRAM       {:.2f} GB/s achieved of {:.1f} GB/s peak (bus {:.1f} GB/s), {:.1f} MB per token\n\n",
-                     f.achievedGBs, e.platform.memory.peakBandwidthGBs, a.busBits / 8.0 * a.clockMhz / 1e3,
-                     double(f.bytesPerToken) / 1e6);
+  out += fmt::format(
+      "DRAM       {:.2f} GB/s achieved of {:.1f} GB/s peak (bus {:.1f} GB/s), {:.1f} MB per "
+      "token\n\n",
+      f.achievedGBs, e.platform.memory.peakBandwidthGBs, a.busBits / 8.0 * a.clockMhz / 1e3,
+      double(f.bytesPerToken) / 1e6);
   const WindowActivity& w = r.perToken;
   TextTable t({"cycles per token", "cycles", "share"});
   for (UnitKind u : kUnits) {

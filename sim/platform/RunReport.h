@@ -15,7 +15,7 @@ struct RunFigures {
   double tokensPerSecond = 0;             // end to end: accelerator + host
   double acceleratorTokensPerSecond = 0;  // accelerator alone
   uint64_t bytesPerToken = 0;
-  double achievedGBs = 0;                 // DRAM bytes / accelerator time
+  double achievedGBs = 0;  // DRAM bytes / accelerator time
 };
 RunFigures runFigures(const Experiment& e, const RunResult& r);
 

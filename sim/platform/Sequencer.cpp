@@ -19,8 +19,12 @@ struct Sequencer::LayerData {
   intops::SsmState state;
 
   LayerData(const ModelConfig& m, int tp)
-      : u(size_t(tp) * size_t(std::max(m.dModel, m.dInner))), zx(size_t(tp) * size_t(m.inProjOut())),
-        yz(size_t(tp) * size_t(m.dInner)), out(size_t(tp) * size_t(m.dModel)), xq(u.size()), xs(u.size() / kGroup),
+      : u(size_t(tp) * size_t(std::max(m.dModel, m.dInner))),
+        zx(size_t(tp) * size_t(m.inProjOut())),
+        yz(size_t(tp) * size_t(m.dInner)),
+        out(size_t(tp) * size_t(m.dModel)),
+        xq(u.size()),
+        xs(u.size() / kGroup),
         in{PotVector(m.dInner), PotVector(m.dState), PotVector(m.dState), PotVector(m.nHeads)},
         convIn(m.convDim()) {}
 };
@@ -31,8 +35,13 @@ class Sequencer::Feed final : public WeightFeed {
   using OnRows = std::function<void(int tile, const int32_t* y)>;
   Feed(Sequencer& s, int block, int firstSegment, const LinearLayout& L,
        std::function<int(int64_t)> segmentThrough, const intops::IntLinear* proto, OnRows onRows)
-      : s_(s), block_(block), next_(firstSegment), L_(L), through_(std::move(segmentThrough)),
-        proto_(proto), onRows_(std::move(onRows)) {
+      : s_(s),
+        block_(block),
+        next_(firstSegment),
+        L_(L),
+        through_(std::move(segmentThrough)),
+        proto_(proto),
+        onRows_(std::move(onRows)) {
     const auto& segs = s.blockSegments(block);
     for (const auto& seg : segs) {
       if (seg.category == StreamCategory::Weights) weightBeats_ += seg.beats;
@@ -57,10 +66,12 @@ class Sequencer::Feed final : public WeightFeed {
 
   void release(int t, const int32_t* y) override {
     const uint64_t bus = uint64_t(s_.accel_.busBytes());
-    const uint64_t before = uint64_t(t == 0 ? L_.weightBeatsBefore : L_.beatsThroughTile(t - 1, int64_t(bus)));
+    const uint64_t before =
+        uint64_t(t == 0 ? L_.weightBeatsBefore : L_.beatsThroughTile(t - 1, int64_t(bus)));
     const uint64_t through = uint64_t(L_.beatsThroughTile(t, int64_t(bus)));
     // Scale beats leave the buffer in proportion to the weight beats.
-    const uint64_t scales = scaleBeats_ * through / weightBeats_ - scaleBeats_ * before / weightBeats_;
+    const uint64_t scales =
+        scaleBeats_ * through / weightBeats_ - scaleBeats_ * before / weightBeats_;
     s_.returnCredits(through - before + scales);
     onRows_(t, y);
   }
@@ -91,7 +102,8 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const SequencerSetup& setup)
   ctx_.accel = &accel_;
   ctx_.period = sc_core::sc_time(1e3 / accel_.clockMhz, sc_core::SC_NS);
   for (const auto& [unit, impl] : accel_.units) {
-    if (impl != "fast" && !clock_) clock_ = std::make_unique<sc_core::sc_clock>("clock", ctx_.period);
+    if (impl != "fast" && !clock_)
+      clock_ = std::make_unique<sc_core::sc_clock>("clock", ctx_.period);
   }
   ctx_.clock = clock_.get();
   ctx_.log = &log_;
@@ -111,18 +123,21 @@ Sequencer::Sequencer(sc_core::sc_module_name name, const SequencerSetup& setup)
   needBC_ = need(2 * D, 2 * N, 0);
   for (int h = 0; h < H; h += kGroup) {
     int n = need(2 * D + 2 * N + h, kGroup, needBC_);  // dt of the group
-    n = need(D + h * P, kGroup * P, n);                  // x
-    needGroup_.push_back(need(h * P, kGroup * P, n));    // z
+    n = need(D + h * P, kGroup * P, n);                // x
+    needGroup_.push_back(need(h * P, kGroup * P, n));  // z
   }
 
   creditCapacity_ = uint64_t(accel_.weightBufferBytes / accel_.busBytes());
   const auto rowBeats = [&](int rows) {
-    return uint64_t((int64_t(rows) * model_.dModel * 4 + accel_.busBytes() - 1) / accel_.busBytes());
+    return uint64_t((int64_t(rows) * model_.dModel * 4 + accel_.busBytes() - 1) /
+                    accel_.busBytes());
   };
   for (int t = 0; t <= accel_.tp; ++t) {
-    embeddingRead_.push_back({{setup.map->embeddingIn().address, rowBeats(t), false, StreamCategory::Activations}});
+    embeddingRead_.push_back(
+        {{setup.map->embeddingIn().address, rowBeats(t), false, StreamCategory::Activations}});
   }
-  residualWrite_ = {{setup.map->residualOut().address, rowBeats(1), true, StreamCategory::Activations}};
+  residualWrite_ = {
+      {setup.map->residualOut().address, rowBeats(1), true, StreamCategory::Activations}};
 
   SC_THREAD(readerProcess);
   SC_THREAD(mainProcess);
@@ -133,9 +148,11 @@ Sequencer::~Sequencer() = default;
 
 const std::vector<StreamSegment>& Sequencer::blockSegments(int block) const {
   const int j = block % (layersPerPass_ + 2);
-  if (j == 0) return embeddingRead_[size_t(setup_.passTokens[size_t(block / (layersPerPass_ + 2))])];
+  if (j == 0)
+    return embeddingRead_[size_t(setup_.passTokens[size_t(block / (layersPerPass_ + 2))])];
   if (j <= layersPerPass_) return setup_.map->layer(j - 1).segments;
-  return accel_.lmHead == LmHeadPlacement::Accelerator ? setup_.map->lmHeadSegments() : residualWrite_;
+  return accel_.lmHead == LmHeadPlacement::Accelerator ? setup_.map->lmHeadSegments()
+                                                       : residualWrite_;
 }
 
 Cycle Sequencer::now() const { return ctx_.now(); }
@@ -203,7 +220,8 @@ void Sequencer::mainThread() {
     passStart_.push_back(now());
     if (setup_.image) {
       for (int t = 0; t < T; ++t) {
-        const int token = prompted < setup_.prompt.size() ? setup_.prompt[prompted++] : generated_.back();
+        const int token =
+            prompted < setup_.prompt.size() ? setup_.prompt[prompted++] : generated_.back();
         setup_.golden->embed(token, residual.data() + size_t(t) * size_t(dm));
       }
       setup_.image->writeWords(map.embeddingIn(), residual.data(), T * dm);
@@ -213,7 +231,8 @@ void Sequencer::mainThread() {
     waitSegment(blockKey(p, 0), 0);
     if (setup_.image) setup_.image->readWords(map.embeddingIn(), residual.data(), T * dm);
     for (int l = 0; l < layersPerPass_; ++l) runLayer(p, l, T, residual);
-    int32_t* last = residual.data() + size_t(T - 1) * size_t(dm);  // the token whose successor is predicted
+    int32_t* last =
+        residual.data() + size_t(T - 1) * size_t(dm);  // the token whose successor is predicted
     if (accel_.lmHead == LmHeadPlacement::Accelerator) {
       runLmHead(p, residual);
     } else {
@@ -242,14 +261,18 @@ void Sequencer::runLayer(int p, int l, int T, std::vector<int32_t>& residual) {
   const IntLayerWeights* w = setup_.golden ? &setup_.golden->weights().layers[size_t(l)] : nullptr;
   LayerData* d = data_.get();
   const int bits = accel_.weightBits(), dm = model_.dModel, D = model_.dInner, rows = L.inProj.rows;
-  // Row t of a [T][n] vector, null in timing-only runs.
-  const auto row = [d](auto& v, int t, int n) { return d ? v.data() + size_t(t) * size_t(n) : nullptr; };
+  // Row t of a [T][n] vector of the layer data, null in timing-only runs.
+  const auto row = [d](auto LayerData::*v, int t, int n) {
+    return d ? (d->*v).data() + size_t(t) * size_t(n) : nullptr;
+  };
+  const auto res = [&](int t) { return d ? residual.data() + size_t(t) * size_t(dm) : nullptr; };
 
   for (int t = 0; t < T; ++t) {
-    units_.norm->rmsnorm({dm, w ? &w->norm : nullptr, w ? w->normW.data() : nullptr, row(residual, t, dm),
-                          row(d->u, t, dm)});
+    units_.norm->rmsnorm({dm, w ? &w->norm : nullptr, w ? w->normW.data() : nullptr, res(t),
+                          row(&LayerData::u, t, dm)});
   }
-  units_.quant->quantize({T * dm, bits, row(d->u, 0, 0), row(d->xq, 0, 0), row(d->xs, 0, 0)});
+  units_.quant->quantize({T * dm, bits, row(&LayerData::u, 0, 0), row(&LayerData::xq, 0, 0),
+                          row(&LayerData::xs, 0, 0)});
   rowsDone_ = 0;
   layerTokens_ = T;
   ssmStarted_ = li + 1;
@@ -261,24 +284,27 @@ void Sequencer::runLayer(int p, int l, int T, std::vector<int32_t>& residual) {
             const int n = L.inProj.tileRows(tile);
             for (int t = 0; y && t < T; ++t) {
               for (int r = 0; r < n; ++r) {
-                d->zx[size_t(t) * size_t(rows) + size_t(L.inProj.order[size_t(tile * L.inProj.cop + r)])] =
+                d->zx[size_t(t) * size_t(rows) +
+                      size_t(L.inProj.order[size_t(tile * L.inProj.cop + r)])] =
                     y[size_t(t) * size_t(n) + size_t(r)];
               }
             }
             rowsDone_ = tile * L.inProj.cop + n;
             rowsEvent_.notify(sc_core::SC_ZERO_TIME);
           });
-  units_.mmu->linear({LinearKind::InProj, l, rows, L.inProj.cols, T, L.inProj.tiles, row(d->xq, 0, 0),
-                      row(d->xs, 0, 0)},
+  units_.mmu->linear({LinearKind::InProj, l, rows, L.inProj.cols, T, L.inProj.tiles,
+                      row(&LayerData::xq, 0, 0), row(&LayerData::xs, 0, 0)},
                      in);
 
   waitFor(ssmDoneEvent_, [&] { return ssmReady_ > li; });
   for (int t = 0; t < T; ++t) {
-    units_.norm->rmsnorm({D, w ? &w->gatedNorm : nullptr, w ? w->gatedNormW.data() : nullptr, row(d->yz, t, D),
-                          row(d->u, t, D)});
-    if (setup_.experiment->rotation == RotationMode::Online) units_.htu->rotate({D, row(d->u, t, D)});
+    units_.norm->rmsnorm({D, w ? &w->gatedNorm : nullptr, w ? w->gatedNormW.data() : nullptr,
+                          row(&LayerData::yz, t, D), row(&LayerData::u, t, D)});
+    if (setup_.experiment->rotation == RotationMode::Online)
+      units_.htu->rotate({D, row(&LayerData::u, t, D)});
   }
-  units_.quant->quantize({T * D, bits, row(d->u, 0, 0), row(d->xq, 0, 0), row(d->xs, 0, 0)});
+  units_.quant->quantize({T * D, bits, row(&LayerData::u, 0, 0), row(&LayerData::xq, 0, 0),
+                          row(&LayerData::xs, 0, 0)});
   Feed out(*this, block, L.firstWeight, L.outProj, through, w ? &w->outProj : nullptr,
            [&](int tile, const int32_t* y) {
              const int n = L.outProj.tileRows(tile);
@@ -288,9 +314,9 @@ void Sequencer::runLayer(int p, int l, int T, std::vector<int32_t>& residual) {
              }
            });
   units_.mmu->linear({LinearKind::OutProj, l, L.outProj.rows, L.outProj.cols, T, L.outProj.tiles,
-                      row(d->xq, 0, 0), row(d->xs, 0, 0)},
+                      row(&LayerData::xq, 0, 0), row(&LayerData::xs, 0, 0)},
                      out);
-  units_.residual->add({T * dm, row(residual, 0, 0), row(d->out, 0, 0)});
+  units_.residual->add({T * dm, res(0), row(&LayerData::out, 0, 0)});
   layerEnd_.push_back(now());
 }
 
@@ -302,9 +328,10 @@ void Sequencer::runLmHead(int p, std::vector<int32_t>&) {
   units_.norm->rmsnorm({dm, nullptr, nullptr, nullptr, nullptr});
   units_.quant->quantize({dm, accel_.weightBits(), nullptr, nullptr, nullptr});
   const MemoryMap& map = *setup_.map;
-  Feed head(*this, blockKey(p, layersPerPass_ + 1), 0, L,
-            [&map](int64_t beats) { return map.lmHeadSegmentThrough(beats); }, nullptr,
-            [](int, const int32_t*) {});
+  Feed head(
+      *this, blockKey(p, layersPerPass_ + 1), 0, L,
+      [&map](int64_t beats) { return map.lmHeadSegmentThrough(beats); }, nullptr,
+      [](int, const int32_t*) {});
   units_.mmu->linear({LinearKind::LmHead, 0, L.rows, L.cols, 1, L.tiles, nullptr, nullptr}, head);
 }
 
@@ -313,7 +340,8 @@ void Sequencer::ssmThread() {
   const int rows = model_.inProjOut();
   for (int li = 0;; ++li) {
     waitFor(ssmStartEvent_, [&] { return ssmStarted_ > li; });
-    const int p = li / layersPerPass_, l = li % layersPerPass_, block = blockKey(p, 1 + l), T = layerTokens_;
+    const int p = li / layersPerPass_, l = li % layersPerPass_, block = blockKey(p, 1 + l),
+              T = layerTokens_;
     const LayerLayout& L = setup_.map->layer(l);
     LayerData* d = data_.get();
     DramImage* image = setup_.image;

@@ -38,11 +38,12 @@ struct SequencerSetup {
   StreamPort* port = nullptr;
   DramImage* image = nullptr;         // null: timing-only
   const Mamba2Int* golden = nullptr;  // null: timing-only
-  std::vector<int> passTokens;        // tokens of each pass (<= TP; prompt chunks, then 1 per generated token)
-  int layersPerPass = 0;              // layers simulated per pass (<= n_layer)
-  std::vector<int> prompt;            // functional: the prompt the first passes carry
-  std::function<void(int)> onPass;    // after each pass (progress)
-  int traceLayer = -1;                // record the stream segments of this layer of pass 0
+  std::vector<int>
+      passTokens;         // tokens of each pass (<= TP; prompt chunks, then 1 per generated token)
+  int layersPerPass = 0;  // layers simulated per pass (<= n_layer)
+  std::vector<int> prompt;          // functional: the prompt the first passes carry
+  std::function<void(int)> onPass;  // after each pass (progress)
+  int traceLayer = -1;              // record the stream segments of this layer of pass 0
 };
 
 class Sequencer : public sc_core::sc_module {
@@ -123,11 +124,12 @@ class Sequencer : public sc_core::sc_module {
   std::vector<StreamSegment> residualWrite_;
 
   // Progress counters (each with the event that announces it).
-  int hostDone_ = 0, residualReady_ = 0;  // passes
+  int hostDone_ = 0, residualReady_ = 0;               // passes
   int ssmStarted_ = 0, convReady_ = 0, ssmReady_ = 0;  // layer instances
   int rowsDone_ = 0;
   int layerTokens_ = 1;  // tokens of the layer in flight
-  sc_core::sc_event hostEvent_, residualEvent_, ssmStartEvent_, gateEvent_, ssmDoneEvent_, rowsEvent_;
+  sc_core::sc_event hostEvent_, residualEvent_, ssmStartEvent_, gateEvent_, ssmDoneEvent_,
+      rowsEvent_;
 
   std::unique_ptr<LayerData> data_;  // functional: the current layer's on-chip vectors
   std::vector<Cycle> passStart_, passEnd_, layerEnd_;

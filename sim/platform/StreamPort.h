@@ -20,7 +20,15 @@ namespace specmamba::platform {
 
 using AccelCycle = uint64_t;
 
-enum class StreamCategory { Weights, Scales, SsmState, ConvState, ConvWeights, Activations, Params };
+enum class StreamCategory {
+  Weights,
+  Scales,
+  SsmState,
+  ConvState,
+  ConvWeights,
+  Activations,
+  Params
+};
 const char* categoryName(StreamCategory c);
 
 struct StreamSegment {
@@ -34,7 +42,8 @@ struct StreamPortConfig {
   dram::DramSpec memory;     // the platform's DRAM preset
   double accelClockMhz = 0;  // accelerator clock
   int busBits = 256;         // AXI data width
-  int maxOutstanding = 0;    // outstanding bursts the port may have in flight (0: implementation default, documented)
+  int maxOutstanding =
+      0;  // outstanding bursts the port may have in flight (0: implementation default, documented)
   std::string timing = "burst";  // "burst" or "detailed"
 };
 

@@ -5,9 +5,9 @@
 // A port limited only by the bus: busBits per accelerator cycle, segments
 // strictly in order, a fixed latency from issue to the first beat on chip.
 // It ignores the DRAM (no banks, no refresh, no memory clock).
-#include "sim/platform/StreamPort.h"
-
 #include <algorithm>
+
+#include "sim/platform/StreamPort.h"
 
 namespace specmamba::platform {
 
@@ -33,6 +33,8 @@ class BusOnlyPort final : public StreamPort {
 
 }  // namespace
 
-std::unique_ptr<StreamPort> makeStreamPort(const StreamPortConfig&) { return std::make_unique<BusOnlyPort>(); }
+std::unique_ptr<StreamPort> makeStreamPort(const StreamPortConfig&) {
+  return std::make_unique<BusOnlyPort>();
+}
 
 }  // namespace specmamba::platform

@@ -40,11 +40,15 @@ TEST_CASE("a valid experiment fills defaults from the platform", "[platform]") {
 }
 
 TEST_CASE("impossible accelerator parameters are errors naming file and pointer", "[platform]") {
-  expectError(with("tiny-64", {{"cop", 3}}),
-              "test.json: /accelerator/cop: a beat must hold whole MMU cycles or an MMU cycle whole beats");
-  expectError(with("tiny-64", {{"bus_bits", 96}}), "test.json: /accelerator/bus_bits: must be a power of two in [32, 256]");
-  expectError(with("tiny-64", {{"bus_bits", 512}}), "/accelerator/bus_bits: must be a power of two in [32, 256]");
-  expectError(with("tiny-64", {{"pp", 32}}), "/accelerator/pp: must be a power of two dividing headdim 16 of tiny-64, got 32");
+  expectError(
+      with("tiny-64", {{"cop", 3}}),
+      "test.json: /accelerator/cop: a beat must hold whole MMU cycles or an MMU cycle whole beats");
+  expectError(with("tiny-64", {{"bus_bits", 96}}),
+              "test.json: /accelerator/bus_bits: must be a power of two in [32, 256]");
+  expectError(with("tiny-64", {{"bus_bits", 512}}),
+              "/accelerator/bus_bits: must be a power of two in [32, 256]");
+  expectError(with("tiny-64", {{"pp", 32}}),
+              "/accelerator/pp: must be a power of two dividing headdim 16 of tiny-64, got 32");
   expectError(with("tiny-64", {{"pp", 3}}), "/accelerator/pp:");
   expectError(with("tiny-64", {{"cip", 12}}), "/accelerator/cip: must be a multiple of 8");
   expectError(with("tiny-64", {{"cip", 256}}), "/accelerator/cip:");
@@ -52,12 +56,14 @@ TEST_CASE("impossible accelerator parameters are errors naming file and pointer"
               "/accelerator/tp: TP = 64 tokens of in_proj output");
   expectError(with("tiny-64", {{"buffers", {{"weight_kib", 1}}}}),
               "/accelerator/buffers/weight_kib: 1 KiB cannot hold one MMU tile");
-  expectError(with("mamba2-2.7b", {{"tiling", false}}),
-              "/accelerator: buffers.state_kib (default): 2196 KiB cannot hold the SSM state and untiled");
+  expectError(
+      with("mamba2-2.7b", {{"tiling", false}}),
+      "/accelerator: buffers.state_kib (default): 2196 KiB cannot hold the SSM state and untiled");
   expectError(with("tiny-64", {{"tp", 0}}), "/accelerator/tp: must be in [1, 256], got 0");
   expectError(with("tiny-64", {{"precision", "w2a2"}}), "/accelerator/precision:");
   expectError(with("tiny-64", {{"cop_", 8}}), "/accelerator/cop_: unknown key");
-  expectError(with("tiny-64", {{"buffers", {{"weights_kib", 8}}}}), "/accelerator/buffers/weights_kib: unknown key");
+  expectError(with("tiny-64", {{"buffers", {{"weights_kib", 8}}}}),
+              "/accelerator/buffers/weights_kib: unknown key");
   expectError(with("tiny-64", {{"units", {{"mmu", "rtl"}}}}),
               "/accelerator/units: mmu: implementation \"rtl\" is not built (built: fast)");
   expectError(with("tiny-64", {{"units", {{"mmu", "verilog"}}}}), "/accelerator/units/mmu:");
@@ -81,12 +87,18 @@ TEST_CASE("bad experiment fields are errors naming file and pointer", "[platform
   j = test::platformExperiment("tiny-64", "w4a4");
   j["host"] = "cray";
   expectError(j, "/host: unknown host \"cray\"");
+  // A layer the timing-only reuse rule does not simulate cannot be traced.
+  j = test::platformExperiment("mamba2-130m", "w4a4");
+  j["mode"] = "timing-only";
+  j["trace"] = {{"layer", 5}, {"file", "x.vcd"}};
+  expectError(j, "/trace/layer: layer 5 is not simulated");
   j = test::platformExperiment("tiny-64", "w4a4");
   j["tokenz"] = 3;
   expectError(j, "/tokenz: unknown key");
 }
 
-TEST_CASE("the host model charges the LM head GEMV at the slower of compute and memory", "[platform]") {
+TEST_CASE("the host model charges the LM head GEMV at the slower of compute and memory",
+          "[platform]") {
   const HostModel h = loadHostModel("vck190-apu");
   const ModelConfig m = loadModelConfig("mamba2-2.7b");
   // 50,288 x 2,560 FP32 weights = 515 MB at 6 GB/s, plus the 50 us round trip.
@@ -94,8 +106,12 @@ TEST_CASE("the host model charges the LM head GEMV at the slower of compute and 
   CHECK(h.secondsPerToken(m, true) == Approx(lmHead + 2560.0 * 4 / 6e9 + 50e-6).epsilon(1e-9));
   CHECK(h.secondsPerToken(m, false) == Approx(2560.0 * 4 / 6e9 + 50e-6).epsilon(1e-9));
   CHECK_FALSE(h.source.empty());
-  CHECK_THROWS_WITH(parseHostModel(nlohmann::json{{"name", "x"}, {"cpu", "y"}, {"gflops", 1}, {"memory_gbs", 1},
-                                                  {"lm_head_bits", 12}, {"source", "z"}},
+  CHECK_THROWS_WITH(parseHostModel(nlohmann::json{{"name", "x"},
+                                                  {"cpu", "y"},
+                                                  {"gflops", 1},
+                                                  {"memory_gbs", 1},
+                                                  {"lm_head_bits", 12},
+                                                  {"source", "z"}},
                                    "h.json"),
                     Catch::Contains("h.json: /lm_head_bits: must be 8, 16 or 32"));
 }

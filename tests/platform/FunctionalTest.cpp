@@ -62,7 +62,8 @@ TEST_CASE("platform tokens equal the golden model without reordering or tiling (
   expectGoldenTokens(j);
 }
 
-TEST_CASE("platform tokens equal the golden model with the prompt in passes of TP tokens", "[platform]") {
+TEST_CASE("platform tokens equal the golden model with the prompt in passes of TP tokens",
+          "[platform]") {
   auto j = test::platformExperiment("tiny-256", "w4a4");
   j["accelerator"]["tp"] = 4;
   j["prompt"] = {1, 5, 9, 2, 7, 300, 11};  // passes of 4 and 3 tokens

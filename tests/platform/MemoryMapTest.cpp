@@ -59,10 +59,10 @@ TEST_CASE("reordered in_proj rows: dt, B, C, then x and z per group of 8 heads",
   const auto order = MemoryMap::inProjOrder(m, true);
   REQUIRE(int(order.size()) == m.inProjOut());
   const int D = m.dInner, N = m.dState, H = m.nHeads, P = m.headdim;
-  CHECK(order[0] == 2 * D + 2 * N);      // dt of head 0
-  CHECK(order[size_t(H)] == 2 * D);      // B
-  CHECK(order[size_t(H + N)] == 2 * D + N);  // C
-  CHECK(order[size_t(H + 2 * N)] == D);  // x of head 0
+  CHECK(order[0] == 2 * D + 2 * N);              // dt of head 0
+  CHECK(order[size_t(H)] == 2 * D);              // B
+  CHECK(order[size_t(H + N)] == 2 * D + N);      // C
+  CHECK(order[size_t(H + 2 * N)] == D);          // x of head 0
   CHECK(order[size_t(H + 2 * N + 8 * P)] == 0);  // z of head 0
   std::vector<int> sorted = order;
   std::sort(sorted.begin(), sorted.end());
@@ -70,7 +70,8 @@ TEST_CASE("reordered in_proj rows: dt, B, C, then x and z per group of 8 heads",
   CHECK(MemoryMap::inProjOrder(m, false)[5] == 5);
 }
 
-TEST_CASE("the DRAM image packs weights and states so that unpacking gives them back", "[platform]") {
+TEST_CASE("the DRAM image packs weights and states so that unpacking gives them back",
+          "[platform]") {
   auto j = test::platformExperiment("tiny-64", "w4a4");
   j["accelerator"]["cop"] = 16;  // tiles of 16 rows, 2 beats per MMU cycle
   for (const char* precision : {"w4a4", "w8a8"}) {
@@ -93,8 +94,11 @@ TEST_CASE("the DRAM image packs weights and states so that unpacking gives them 
         const intops::IntLinear T = image.linearTile(L.inProj, t, W);
         for (int r = 0; r < T.rows; ++r) {
           const int row = L.inProj.order[size_t(t * L.inProj.cop + r)];
-          const auto at = [&](const auto& v, int n, int i) { return v[size_t(row) * size_t(n) + size_t(i)]; };
-          for (int c = 0; c < W.cols; ++c) REQUIRE(T.w[size_t(r * T.cols + c)] == at(W.w, W.cols, c));
+          const auto at = [&](const auto& v, int n, int i) {
+            return v[size_t(row) * size_t(n) + size_t(i)];
+          };
+          for (int c = 0; c < W.cols; ++c)
+            REQUIRE(T.w[size_t(r * T.cols + c)] == at(W.w, W.cols, c));
           for (int g = 0; g < W.groupsPerRow(); ++g) {
             REQUIRE(T.s1[size_t(r * W.groupsPerRow() + g)] == at(W.s1, W.groupsPerRow(), g));
             REQUIRE(T.s2[size_t(r * W.groupsPerRow() + g)] == at(W.s2, W.groupsPerRow(), g));

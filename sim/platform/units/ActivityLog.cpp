@@ -44,8 +44,10 @@ void ActivityLog::busy(UnitKind unit, Cycle start, Cycle end) {
 std::vector<Interval> ActivityLog::intervals(UnitKind unit, Cycle from, Cycle to) const {
   const auto& v = intervals_[size_t(unit)];
   std::vector<Interval> out;
-  auto it = std::lower_bound(v.begin(), v.end(), from, [](const Interval& i, Cycle c) { return i.end <= c; });
-  for (; it != v.end() && it->start < to; ++it) out.push_back({std::max(it->start, from), std::min(it->end, to)});
+  auto it = std::lower_bound(v.begin(), v.end(), from,
+                             [](const Interval& i, Cycle c) { return i.end <= c; });
+  for (; it != v.end() && it->start < to; ++it)
+    out.push_back({std::max(it->start, from), std::min(it->end, to)});
   return out;
 }
 

@@ -16,10 +16,10 @@ struct Interval {
 };
 
 struct WindowActivity {
-  Cycle cycles = 0;                                   // window length
+  Cycle cycles = 0;                                    // window length
   std::array<Cycle, size_t(UnitKind::kCount)> busy{};  // per unit, cycles busy
-  Cycle anyBusy = 0;   // cycles in which at least one unit computes
-  Cycle overlap = 0;   // cycles in which two or more units compute
+  Cycle anyBusy = 0;                                   // cycles in which at least one unit computes
+  Cycle overlap = 0;                                   // cycles in which two or more units compute
   WindowActivity& operator+=(const WindowActivity& o);
   WindowActivity scaled(uint64_t times) const;
   WindowActivity divided(uint64_t n) const;  // mean of n windows (rounded down)

@@ -69,6 +69,8 @@ class FastConv final : public Conv {
 
 }  // namespace
 
-std::unique_ptr<Conv> makeFastConv(const UnitContext& ctx) { return std::make_unique<FastConv>(ctx); }
+std::unique_ptr<Conv> makeFastConv(const UnitContext& ctx) {
+  return std::make_unique<FastConv>(ctx);
+}
 
 }  // namespace specmamba::platform

@@ -11,13 +11,16 @@ namespace {
 class FastHtu final : public Htu {
  public:
   explicit FastHtu(const UnitContext& ctx)
-      : ctx_(ctx), split_(hadamardSplit(ctx.model->dInner)), k_(hadamardMatrix(split_.k)),
+      : ctx_(ctx),
+        split_(hadamardSplit(ctx.model->dInner)),
+        k_(hadamardMatrix(split_.k)),
         shift_(intops::hadamardShift(ctx.model->dInner)) {}
 
   void rotate(const HtuJob& job) override {
     const Cycle K = Cycle(split_.k), columns = Cycle(job.n) / K;
     const Cycle butterfly = K * Cycle(kFwhtTiming.ii) + Cycle(kFwhtTiming.latency);
-    const Cycle kStage = columns * K * Cycle(kHadamardKTiming.ii) + K + Cycle(kHadamardKTiming.latency);
+    const Cycle kStage =
+        columns * K * Cycle(kHadamardKTiming.ii) + K + Cycle(kHadamardKTiming.latency);
     ctx_.compute(UnitKind::Htu, butterfly + kStage);
     if (job.v) intops::hadamardInt(job.v, split_, k_, shift_);
   }

@@ -22,6 +22,8 @@ class FastNorm final : public Norm {
 
 }  // namespace
 
-std::unique_ptr<Norm> makeFastNorm(const UnitContext& ctx) { return std::make_unique<FastNorm>(ctx); }
+std::unique_ptr<Norm> makeFastNorm(const UnitContext& ctx) {
+  return std::make_unique<FastNorm>(ctx);
+}
 
 }  // namespace specmamba::platform

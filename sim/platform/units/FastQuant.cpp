@@ -12,7 +12,8 @@ class FastQuant final : public Quant {
 
   void quantize(const QuantJob& job) override {
     const Cycle beats = Cycle((job.n + ctx_.accel->pp - 1) / ctx_.accel->pp);
-    ctx_.compute(UnitKind::Quant, beats * Cycle(kActQuantTiming.ii) + Cycle(kActQuantTiming.latency));
+    ctx_.compute(UnitKind::Quant,
+                 beats * Cycle(kActQuantTiming.ii) + Cycle(kActQuantTiming.latency));
     if (job.x) intops::quantizePot(job.x, job.n, job.bits, job.q, job.s);
   }
 
@@ -22,6 +23,8 @@ class FastQuant final : public Quant {
 
 }  // namespace
 
-std::unique_ptr<Quant> makeFastQuant(const UnitContext& ctx) { return std::make_unique<FastQuant>(ctx); }
+std::unique_ptr<Quant> makeFastQuant(const UnitContext& ctx) {
+  return std::make_unique<FastQuant>(ctx);
+}
 
 }  // namespace specmamba::platform

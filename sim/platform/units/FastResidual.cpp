@@ -12,7 +12,8 @@ class FastResidual final : public Residual {
 
   void add(const ResidualJob& job) override {
     const Cycle beats = Cycle((job.n + ctx_.accel->pp - 1) / ctx_.accel->pp);
-    ctx_.compute(UnitKind::Residual, beats * Cycle(kResidualTiming.ii) + Cycle(kResidualTiming.latency));
+    ctx_.compute(UnitKind::Residual,
+                 beats * Cycle(kResidualTiming.ii) + Cycle(kResidualTiming.latency));
     if (!job.residual) return;
     for (int i = 0; i < job.n; ++i)
       job.residual[i] = intops::fit32(int64_t(job.residual[i]) + job.out[i], "residual");

@@ -41,6 +41,8 @@ class FastSsmu final : public Ssmu {
 
 }  // namespace
 
-std::unique_ptr<Ssmu> makeFastSsmu(const UnitContext& ctx) { return std::make_unique<FastSsmu>(ctx); }
+std::unique_ptr<Ssmu> makeFastSsmu(const UnitContext& ctx) {
+  return std::make_unique<FastSsmu>(ctx);
+}
 
 }  // namespace specmamba::platform

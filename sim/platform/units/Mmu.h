@@ -34,8 +34,8 @@ struct LinearJob {
   LinearKind kind = LinearKind::InProj;
   int layer = 0;
   int rows = 0, cols = 0;
-  int tokens = 1;  // <= TP
-  int tiles = 0;   // ceil(rows / COP)
+  int tokens = 1;               // <= TP
+  int tiles = 0;                // ceil(rows / COP)
   const int8_t* xq = nullptr;   // [tokens][cols]
   const uint8_t* xs = nullptr;  // [tokens][cols / 8]
 };

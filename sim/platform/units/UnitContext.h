@@ -32,7 +32,7 @@ struct UnitContext {
   const ModelConfig* model = nullptr;
   const AcceleratorConfig* accel = nullptr;
   sc_core::sc_clock* clock = nullptr;  // the accelerator clock (null when every unit is fast)
-  sc_core::sc_time period;                   // one accelerator cycle
+  sc_core::sc_time period;             // one accelerator cycle
   ActivityLog* log = nullptr;
   // The integer golden model whose on-chip constants (LUTs, norm tables,
   // dt_bias, A, D) the units use; null in timing-only runs.

@@ -13,12 +13,17 @@ struct UnitTiming {
 
 // docs/rtl.md rows, stall-free.
 inline constexpr UnitTiming kActQuantTiming{"sm_act_quant", 2, 1, "docs/rtl.md: latency 2, II 1"};
-inline constexpr UnitTiming kMmuTiming{"sm_mmu", 3, 1, "docs/rtl.md: y after B + 2 cycles for a tile of B beats (3 after the last beat)"};
-inline constexpr UnitTiming kFwhtTiming{"sm_fwht", 7, 1, "docs/rtl.md: 128 points per beat, latency 7, II 1"};
-inline constexpr UnitTiming kHadamardKTiming{"sm_hadamard_k", 1, 1, "docs/rtl.md: latency K + 1, II K (one output row per cycle)"};
+inline constexpr UnitTiming kMmuTiming{
+    "sm_mmu", 3, 1,
+    "docs/rtl.md: y after B + 2 cycles for a tile of B beats (3 after the last beat)"};
+inline constexpr UnitTiming kFwhtTiming{"sm_fwht", 7, 1,
+                                        "docs/rtl.md: 128 points per beat, latency 7, II 1"};
+inline constexpr UnitTiming kHadamardKTiming{
+    "sm_hadamard_k", 1, 1, "docs/rtl.md: latency K + 1, II K (one output row per cycle)"};
 inline constexpr UnitTiming kLutTiming{"sm_lut_act", 3, 1, "docs/rtl.md: latency 3, II 1"};
 inline constexpr UnitTiming kConvTiming{"sm_conv1d", 2, 1, "docs/rtl.md: latency 2, II 1"};
-inline constexpr UnitTiming kRmsNormTiming{"sm_rmsnorm", 3, 2, "docs/rtl.md: 2B + 3 cycles per vector of B beats"};
+inline constexpr UnitTiming kRmsNormTiming{"sm_rmsnorm", 3, 2,
+                                           "docs/rtl.md: 2B + 3 cycles per vector of B beats"};
 inline constexpr UnitTiming kSsmUpdateTiming{"sm_ssm_update", 3, 1, "docs/rtl.md: latency 3, II 1"};
 // [ours] not in the RTL yet: the residual adder (one register).
 inline constexpr UnitTiming kResidualTiming{"residual add", 1, 1, "[ours] one adder stage"};
