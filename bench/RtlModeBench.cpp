@@ -36,13 +36,21 @@ int run(const Options& o) {
   const double cycles = double(rtl.cyclesPerToken) * rtl.passes;
   fmt::print(
       "rtl-mode experiment={} model={} passes={} cycles_per_pass_fast={} cycles_per_pass_rtl={} "
-      "fast_vs_rtl={:+.2f}% golden_tokens_fast={} golden_tokens_rtl={} rtl_wall_s={:.2f} rtl_cycles_per_wall_s={:.3g} fast_wall_s={:.2f}\n",
+      "fast_vs_rtl={:+.2f}% golden_tokens_fast={} golden_tokens_rtl={} rtl_wall_s={:.2f} "
+      "rtl_cycles_per_wall_s={:.3g} fast_wall_s={:.2f}\n",
       e.name, e.model.name, rtl.passes, fast.cyclesPerToken, rtl.cyclesPerToken,
-      100.0 * (double(fast.cyclesPerToken) - double(rtl.cyclesPerToken)) / double(rtl.cyclesPerToken),
-      !g ? "n/a" : fast.tokens == want ? "yes" : "NO", !g ? "n/a" : rtl.tokens == want ? "yes" : "NO", rtl.wallSeconds, cycles / rtl.wallSeconds, fast.wallSeconds);
+      100.0 * (double(fast.cyclesPerToken) - double(rtl.cyclesPerToken)) /
+          double(rtl.cyclesPerToken),
+      !g                    ? "n/a"
+      : fast.tokens == want ? "yes"
+                            : "NO",
+      !g                   ? "n/a"
+      : rtl.tokens == want ? "yes"
+                           : "NO",
+      rtl.wallSeconds, cycles / rtl.wallSeconds, fast.wallSeconds);
   for (int u = 0; u < int(UnitKind::kCount); ++u) {
-    fmt::print("  {:<9} {:<4} busy_per_pass fast={} rtl={}\n", unitName(UnitKind(u)), e.accel.unitImpl(UnitKind(u)),
-               fast.busy[size_t(u)], rtl.busy[size_t(u)]);
+    fmt::print("  {:<9} {:<4} busy_per_pass fast={} rtl={}\n", unitName(UnitKind(u)),
+               e.accel.unitImpl(UnitKind(u)), fast.busy[size_t(u)], rtl.busy[size_t(u)]);
   }
   return 0;
 }
@@ -50,7 +58,8 @@ int run(const Options& o) {
 }  // namespace
 
 void addRtlModeBench(CLI::App& app, Runner& runner) {
-  auto* cmd = app.add_subcommand("rtl-mode", "rtl units vs fast twins: cycles per pass, rtl cycles per wall second");
+  auto* cmd = app.add_subcommand(
+      "rtl-mode", "rtl units vs fast twins: cycles per pass, rtl cycles per wall second");
   auto o = std::make_shared<Options>();
   cmd->add_option("--experiment", o->experiment)->capture_default_str();
   cmd->add_option("--tokens", o->tokens, "Generated tokens (0: the experiment's)")

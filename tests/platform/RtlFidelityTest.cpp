@@ -2,8 +2,9 @@
 // RTL Verilated and clocked in SystemC produce the integer golden model's
 // tokens, and the fast timing twins' cycles stay within 2 % of the RTL's
 // (per-unit busy cycles printed).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 
 #include "sim/platform/GoldenModel.h"
 #include "sim/platform/rtl/ModeComparison.h"
@@ -26,9 +27,10 @@ void checkFidelity(const std::string& model) {
   e.accel = withUnits(e.accel, "rtl");
   const ModeRun rtl = runPlatformInChild(e, golden->model.get());
 
-  fmt::print("{} ({} passes): cycles per pass fast {} rtl {} ({:+.2f} %), rtl wall {:.2f} s\n", model, rtl.passes,
-             fast.cyclesPerToken, rtl.cyclesPerToken,
-             100.0 * (double(fast.cyclesPerToken) - double(rtl.cyclesPerToken)) / double(rtl.cyclesPerToken),
+  fmt::print("{} ({} passes): cycles per pass fast {} rtl {} ({:+.2f} %), rtl wall {:.2f} s\n",
+             model, rtl.passes, fast.cyclesPerToken, rtl.cyclesPerToken,
+             100.0 * (double(fast.cyclesPerToken) - double(rtl.cyclesPerToken)) /
+                 double(rtl.cyclesPerToken),
              rtl.wallSeconds);
   for (int u = 0; u < int(UnitKind::kCount); ++u) {
     fmt::print("  {:<9} {:<4} busy per pass: fast {:>8} rtl {:>8}\n", unitName(UnitKind(u)),
@@ -41,11 +43,13 @@ void checkFidelity(const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("rtl mode: tiny-64 produces the golden tokens, fast cycles within 2 % of rtl", "[platform][rtl]") {
+TEST_CASE("rtl mode: tiny-64 produces the golden tokens, fast cycles within 2 % of rtl",
+          "[platform][rtl]") {
   checkFidelity("tiny-64");
 }
 
-TEST_CASE("rtl mode: tiny-256 produces the golden tokens, fast cycles within 2 % of rtl", "[platform][rtl]") {
+TEST_CASE("rtl mode: tiny-256 produces the golden tokens, fast cycles within 2 % of rtl",
+          "[platform][rtl]") {
   checkFidelity("tiny-256");
 }
 
@@ -53,5 +57,6 @@ TEST_CASE("rtl mode: the residual add has no RTL unit", "[platform][rtl]") {
   registerRtlUnits();
   const auto built = unitImplementations(UnitKind::Residual);
   CHECK(std::find(built.begin(), built.end(), "rtl") == built.end());
-  CHECK_THAT(missingImplementation(UnitKind::Residual, "rtl"), Catch::Contains("no residual-add unit in rtl/"));
+  CHECK_THAT(missingImplementation(UnitKind::Residual, "rtl"),
+             Catch::Contains("no residual-add unit in rtl/"));
 }

@@ -32,8 +32,8 @@ struct MmuShape {
 // Beat b (inputs [b x cip, (b + 1) x cip)) of the output tile L (rows <= cop;
 // absent rows have zero weights) for `tokens` <= tp tokens of x [t][L.cols],
 // xs [t][L.cols / 8] (null: zero activations).
-inline Bits packMmuBeat(const MmuShape& sh, const intops::IntLinear& L, unsigned tokens, const int8_t* x,
-                        const uint8_t* xs, unsigned b) {
+inline Bits packMmuBeat(const MmuShape& sh, const intops::IntLinear& L, unsigned tokens,
+                        const int8_t* x, const uint8_t* xs, unsigned b) {
   Bits beat(sh.beatW());
   const unsigned cols = unsigned(L.cols), rows = unsigned(L.rows);
   for (unsigned o = 0; o < rows; ++o)
@@ -41,7 +41,8 @@ inline Bits packMmuBeat(const MmuShape& sh, const intops::IntLinear& L, unsigned
       beat.set((o * sh.cip + i) * sh.wbits, sh.wbits, uint64_t(L.w[o * cols + b * sh.cip + i]));
   for (unsigned t = 0; x && t < tokens; ++t) {
     for (unsigned i = 0; i < sh.cip; ++i)
-      beat.set(sh.xAt() + (t * sh.cip + i) * sh.abits, sh.abits, uint64_t(x[t * cols + b * sh.cip + i]));
+      beat.set(sh.xAt() + (t * sh.cip + i) * sh.abits, sh.abits,
+               uint64_t(x[t * cols + b * sh.cip + i]));
     for (unsigned g = 0; g < sh.groups(); ++g)
       beat.set(sh.xsAt() + (t * sh.groups() + g) * 4, 4, xs[t * cols / 8 + b * sh.groups() + g]);
   }

@@ -22,7 +22,9 @@ AcceleratorConfig withUnits(AcceleratorConfig accel, const std::string& impl) {
   return accel;
 }
 
-double relativeDifference(Cycle a, Cycle b) { return b == 0 ? 0.0 : std::abs(double(a) - double(b)) / double(b); }
+double relativeDifference(Cycle a, Cycle b) {
+  return b == 0 ? 0.0 : std::abs(double(a) - double(b)) / double(b);
+}
 
 namespace {
 
@@ -37,8 +39,8 @@ void writeAll(int fd, const std::string& s) {
 }
 
 std::string encode(const ModeRun& r) {
-  std::string s = fmt::format("ok {} {} {} {} {}", r.passes, r.cyclesPerToken, r.firstPassCycles, r.wallSeconds,
-                              r.tokens.size());
+  std::string s = fmt::format("ok {} {} {} {} {}", r.passes, r.cyclesPerToken, r.firstPassCycles,
+                              r.wallSeconds, r.tokens.size());
   for (int t : r.tokens) s += fmt::format(" {}", t);
   for (Cycle b : r.busy) s += fmt::format(" {}", b);
   return s;

@@ -16,10 +16,10 @@ namespace specmamba::platform {
 struct ModeRun {
   std::vector<int> tokens;
   int passes = 0;
-  Cycle cyclesPerToken = 0;   // mean accelerator cycles of a pass
+  Cycle cyclesPerToken = 0;  // mean accelerator cycles of a pass
   Cycle firstPassCycles = 0;
   std::array<Cycle, size_t(UnitKind::kCount)> busy{};  // per unit, cycles busy in a mean pass
-  double wallSeconds = 0;     // simulation (runPlatform) wall time
+  double wallSeconds = 0;                              // simulation (runPlatform) wall time
 };
 
 // `accel` with every unit that has an implementation `impl` set to it (the

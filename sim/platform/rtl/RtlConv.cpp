@@ -28,10 +28,14 @@ using VL = Vsm_lut_act_sc;
 class RtlConv final : public Conv {
  public:
   explicit RtlConv(const UnitContext& ctx)
-      : ctx_(ctx), clock_(ctx, UnitKind::Conv), qIn_(sc_core::sc_gen_unique_name("rtl_conv_qin")),
-        conv_(sc_core::sc_gen_unique_name("rtl_conv1d")), lut_(sc_core::sc_gen_unique_name("rtl_conv_silu")),
+      : ctx_(ctx),
+        clock_(ctx, UnitKind::Conv),
+        qIn_(sc_core::sc_gen_unique_name("rtl_conv_qin")),
+        conv_(sc_core::sc_gen_unique_name("rtl_conv1d")),
+        lut_(sc_core::sc_gen_unique_name("rtl_conv_silu")),
         qOut_(sc_core::sc_gen_unique_name("rtl_conv_qout")),
-        groupsPerLayer_(ctx.model->convDim() / kGroup), used_(size_t(ctx.model->nLayer) * size_t(groupsPerLayer_)) {
+        groupsPerLayer_(ctx.model->convDim() / kGroup),
+        used_(size_t(ctx.model->nLayer) * size_t(groupsPerLayer_)) {
     bindClock(qIn_, clock_);
     bindStream(qIn_, in_, inValid_, inReady_, x_, convValid_, convReady_);
     qIn_.side_i(noSide_);
@@ -72,7 +76,8 @@ class RtlConv final : public Conv {
   }
 
   void channels(const ConvJob& job) override {
-    if (clock_.resetOnce()) lutPort_.load(clock_, ctx_.golden ? ctx_.golden->weights().silu : intops::siluLut());
+    if (clock_.resetOnce())
+      lutPort_.load(clock_, ctx_.golden ? ctx_.golden->weights().silu : intops::siluLut());
     const ModelConfig& m = *ctx_.model;
     const int D = m.dInner, N = m.dState, C = m.convDim();
     const int g0 = job.c0 / kGroup, groups = (job.c1 - job.c0) / kGroup;
@@ -89,7 +94,8 @@ class RtlConv final : public Conv {
         clock_, {inValid_, inReady_, outValid_}, groups, groups,
         [&](int g) {
           for (int i = 0; i < kGroup; ++i) {
-            in.set(unsigned(i) * 32, 32, job.zx ? uint32_t(job.zx[D + job.c0 + g * kGroup + i]) : 0u);
+            in.set(unsigned(i) * 32, 32,
+                   job.zx ? uint32_t(job.zx[D + job.c0 + g * kGroup + i]) : 0u);
           }
           put(in_, in);
         },
@@ -107,7 +113,8 @@ class RtlConv final : public Conv {
           if (job.convIn) {  // the quantized input the conv takes (and its window keeps)
             const uint64_t codes = x_.read();
             const int c = job.c0 + accepted * kGroup;
-            for (int i = 0; i < kGroup; ++i) job.convIn->q[size_t(c + i)] = int8_t(codes >> (8 * i));
+            for (int i = 0; i < kGroup; ++i)
+              job.convIn->q[size_t(c + i)] = int8_t(codes >> (8 * i));
             job.convIn->s[size_t(c / kGroup)] = uint8_t(xs_.read());
           }
           ++accepted;
@@ -121,11 +128,13 @@ class RtlConv final : public Conv {
           uint64_t ws = 0, b = 0;
           for (int k = 0; k < kKernel; ++k) {
             for (int i = 0; i < kGroup; ++i) {
-              w.set(unsigned(k * 64 + i * 8), 8, cw ? uint64_t(cw->w[size_t(k * C + g * kGroup + i)]) : 0u);
+              w.set(unsigned(k * 64 + i * 8), 8,
+                    cw ? uint64_t(cw->w[size_t(k * C + g * kGroup + i)]) : 0u);
             }
             ws |= uint64_t(cw ? cw->ws[size_t(k * C / kGroup + g)] : 0) << (4 * k);
           }
-          for (int i = 0; i < kGroup; ++i) b |= uint64_t(uint8_t(cw ? cw->b[size_t(g * kGroup + i)] : 0)) << (8 * i);
+          for (int i = 0; i < kGroup; ++i)
+            b |= uint64_t(uint8_t(cw ? cw->b[size_t(g * kGroup + i)] : 0)) << (8 * i);
           put(w_, w);
           put(ws_, ws);
           put(b_, b);
@@ -138,8 +147,10 @@ class RtlConv final : public Conv {
     for (int t = 0; t + 1 < kKernel; ++t) {
       for (int i = 0; i < kGroup; ++i) {
         if (win.q[size_t(t * channels + group * kGroup + i)] != 0) {
-          throw Error("rtl conv: sm_conv1d's window starts from zero (clear_i) but the layer's initial conv "
-                      "window is not zero");
+          throw Error(
+              "rtl conv: sm_conv1d's window starts from zero (clear_i) but the layer's initial "
+              "conv "
+              "window is not zero");
         }
       }
     }
@@ -163,8 +174,8 @@ class RtlConv final : public Conv {
   SignalOf<decltype(VC::b_i)> b_;
   SignalOf<decltype(VC::bs_i)> bs_;
   SignalOf<decltype(VC::data_o)> convOut_;
-  Signal<bool> noSide_, inValid_, inReady_, qInSide_, convValid_, convReady_, clear_, lutValid_, lutReady_,
-      qOutValid_, qOutReady_, qOutSide_, outValid_, outReady_;
+  Signal<bool> noSide_, inValid_, inReady_, qInSide_, convValid_, convReady_, clear_, lutValid_,
+      lutReady_, qOutValid_, qOutReady_, qOutSide_, outValid_, outReady_;
 };
 
 }  // namespace
@@ -173,8 +184,9 @@ std::unique_ptr<Conv> makeRtlConv(const UnitContext& ctx) {
   requireLanes(ctx, UnitKind::Conv, kGroup);
   const int64_t entries = int64_t(ctx.model->nLayer) * (ctx.model->convDim() / kGroup);
   if (entries > kWindowGroups) {
-    throw ConfigError(fmt::format("accelerator.units.conv: rtl sm_conv1d holds {} window groups, {} needs {}",
-                                  kWindowGroups, ctx.model->name, entries));
+    throw ConfigError(
+        fmt::format("accelerator.units.conv: rtl sm_conv1d holds {} window groups, {} needs {}",
+                    kWindowGroups, ctx.model->name, entries));
   }
   return std::make_unique<RtlConv>(ctx);
 }

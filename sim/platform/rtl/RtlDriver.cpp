@@ -7,7 +7,9 @@
 namespace specmamba::platform::rtl {
 
 UnitClock::UnitClock(const UnitContext& ctx, UnitKind unit)
-    : ctx_(ctx), unit_(unit), platform_(*ctx.clock),
+    : ctx_(ctx),
+      unit_(unit),
+      platform_(*ctx.clock),
       clk_(sc_core::sc_gen_unique_name(fmt::format("{}_clk", unitName(unit)).c_str()), false),
       rstN_(sc_core::sc_gen_unique_name(fmt::format("{}_rst_n", unitName(unit)).c_str()), true) {}
 
@@ -24,15 +26,17 @@ bool UnitClock::resetOnce() {
 }
 
 void UnitClock::stalled(int in, int inputs, int out, int outputs) const {
-  throw Error(fmt::format("rtl {}: no handshake for {} cycles at cycle {} ({} of {} beats in, {} of {} out)",
-                          unitName(unit_), kStallLimit, ctx_.now(), in, inputs, out, outputs));
+  throw Error(fmt::format(
+      "rtl {}: no handshake for {} cycles at cycle {} ({} of {} beats in, {} of {} out)",
+      unitName(unit_), kStallLimit, ctx_.now(), in, inputs, out, outputs));
 }
 
 void requireLanes(const UnitContext& ctx, UnitKind unit, int lanes) {
   if (ctx.accel->pp != lanes) {
-    throw ConfigError(fmt::format("accelerator.units.{}: the rtl implementation is the {}-lane RTL "
-                                  "(Verilated at PP = {}); this experiment has pp = {}",
-                                  unitName(unit), lanes, lanes, ctx.accel->pp));
+    throw ConfigError(
+        fmt::format("accelerator.units.{}: the rtl implementation is the {}-lane RTL "
+                    "(Verilated at PP = {}); this experiment has pp = {}",
+                    unitName(unit), lanes, lanes, ctx.accel->pp));
   }
 }
 

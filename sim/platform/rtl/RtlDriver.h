@@ -117,8 +117,8 @@ void bindClock(V& m, UnitClock& clock) {
   addTracedModel([&m](VerilatedVcdC* vcd) { m.trace(vcd, 99); });
 }
 template <class V, class In, class Out>
-void bindStream(V& m, In& in, Signal<bool>& valid, Signal<bool>& ready, Out& out, Signal<bool>& outValid,
-                Signal<bool>& outReady) {
+void bindStream(V& m, In& in, Signal<bool>& valid, Signal<bool>& ready, Out& out,
+                Signal<bool>& outValid, Signal<bool>& outReady) {
   m.data_i(in);
   m.valid_i(valid);
   m.ready_o(ready);
@@ -154,8 +154,8 @@ struct StreamEnds {
 // `afterEdge()` after (it writes their side data for the next cycle).
 // Returns with the chain drained.
 template <class Feed, class Take, class AtEdge, class AfterEdge>
-void runJob(UnitClock& clock, const StreamEnds& s, int inputs, int outputs, Feed feed, Take take, AtEdge atEdge,
-            AfterEdge afterEdge) {
+void runJob(UnitClock& clock, const StreamEnds& s, int inputs, int outputs, Feed feed, Take take,
+            AtEdge atEdge, AfterEdge afterEdge) {
   clock.awaitEdge();  // present the first beat on a clean cycle boundary
   clock.begin();
   int next = 0, got = 0;
@@ -181,7 +181,8 @@ void runJob(UnitClock& clock, const StreamEnds& s, int inputs, int outputs, Feed
 
 template <class Feed, class Take>
 void runJob(UnitClock& clock, const StreamEnds& s, int inputs, int outputs, Feed feed, Take take) {
-  runJob(clock, s, inputs, outputs, feed, take, [] {}, [] {});
+  runJob(
+      clock, s, inputs, outputs, feed, take, [] {}, [] {});
 }
 
 }  // namespace specmamba::platform::rtl

@@ -23,8 +23,10 @@ using VK = Vsm_hadamard_k_sc;
 class RtlHtu final : public Htu {
  public:
   explicit RtlHtu(const UnitContext& ctx)
-      : clock_(ctx, UnitKind::Htu), fwht_(sc_core::sc_gen_unique_name("rtl_fwht")),
-        kStage_(sc_core::sc_gen_unique_name("rtl_hadamard_k")), split_(hadamardSplit(ctx.model->dInner)) {
+      : clock_(ctx, UnitKind::Htu),
+        fwht_(sc_core::sc_gen_unique_name("rtl_fwht")),
+        kStage_(sc_core::sc_gen_unique_name("rtl_hadamard_k")),
+        split_(hadamardSplit(ctx.model->dInner)) {
     bindClock(fwht_, clock_);
     bindStream(fwht_, fIn_, fValid_, fReady_, fOut_, fOutValid_, outReady_);
     bindClock(kStage_, clock_);
@@ -36,7 +38,8 @@ class RtlHtu final : public Htu {
     const std::vector<int8_t> km = hadamardMatrix(split_.k);
     Bits signs(kMaxK * kMaxK);
     for (int a = 0; a < split_.k; ++a) {
-      for (int b = 0; b < split_.k; ++b) signs.set(unsigned(a * kMaxK + b), 1, km[size_t(a * split_.k + b)] < 0);
+      for (int b = 0; b < split_.k; ++b)
+        signs.set(unsigned(a * kMaxK + b), 1, km[size_t(a * split_.k + b)] < 0);
     }
     put(signs_, signs);
     put(k_, uint64_t(split_.k));
@@ -51,7 +54,8 @@ class RtlHtu final : public Htu {
     runJob(
         clock_, {fValid_, fReady_, fOutValid_}, K, K,
         [&](int b) {
-          for (int j = 0; j < kPoints; ++j) in.set(unsigned(j) * 32, 32, job.v ? uint32_t(job.v[b * kPoints + j]) : 0u);
+          for (int j = 0; j < kPoints; ++j)
+            in.set(unsigned(j) * 32, 32, job.v ? uint32_t(job.v[b * kPoints + j]) : 0u);
           put(fIn_, in);
         },
         [&](int) { blocks.push_back(get(fOut_, kPoints * 32)); });
@@ -59,13 +63,15 @@ class RtlHtu final : public Htu {
     runJob(
         clock_, {kValid_, kReady_, kOutValid_}, kPoints, kPoints,
         [&](int j) {
-          for (int b = 0; b < K; ++b) col.set(unsigned(b) * 32, 32, blocks[size_t(b)].get(unsigned(j) * 32, 32));
+          for (int b = 0; b < K; ++b)
+            col.set(unsigned(b) * 32, 32, blocks[size_t(b)].get(unsigned(j) * 32, 32));
           put(kIn_, col);
         },
         [&](int j) {
           if (!job.v) return;
           const Bits out = get(kOut_, kMaxK * 32);
-          for (int b = 0; b < K; ++b) job.v[b * kPoints + j] = int32_t(out.get(unsigned(b) * 32, 32));
+          for (int b = 0; b < K; ++b)
+            job.v[b * kPoints + j] = int32_t(out.get(unsigned(b) * 32, 32));
         });
   }
 
@@ -88,8 +94,10 @@ class RtlHtu final : public Htu {
 std::unique_ptr<Htu> makeRtlHtu(const UnitContext& ctx) {
   const HadamardSplit s = hadamardSplit(ctx.model->dInner);
   if (s.pow2 != kPoints || s.k > kMaxK) {
-    throw ConfigError(fmt::format("accelerator.units.htu: rtl HTU is 128 points x K <= {}; d_inner = {} splits "
-                                  "as {} x {}", kMaxK, ctx.model->dInner, s.k, s.pow2));
+    throw ConfigError(
+        fmt::format("accelerator.units.htu: rtl HTU is 128 points x K <= {}; d_inner = {} splits "
+                    "as {} x {}",
+                    kMaxK, ctx.model->dInner, s.k, s.pow2));
   }
   return std::make_unique<RtlHtu>(ctx);
 }

@@ -23,7 +23,9 @@ template <class V>
 class RtlMmu final : public Mmu {
  public:
   RtlMmu(const UnitContext& ctx, unsigned bits)
-      : clock_(ctx, UnitKind::Mmu), m_(sc_core::sc_gen_unique_name("rtl_mmu")), shape_{kTp, bits, bits} {
+      : clock_(ctx, UnitKind::Mmu),
+        m_(sc_core::sc_gen_unique_name("rtl_mmu")),
+        shape_{kTp, bits, bits} {
     bindClock(m_, clock_);
     m_.w_i(w_);
     m_.x_i(x_);
@@ -42,7 +44,8 @@ class RtlMmu final : public Mmu {
   }
 
   void linear(const LinearJob& job, WeightFeed& feed) override {
-    if (job.tokens > kTp) throw Error(fmt::format("rtl MMU: Tp = {}, job of {} tokens", kTp, job.tokens));
+    if (job.tokens > kTp)
+      throw Error(fmt::format("rtl MMU: Tp = {}, job of {} tokens", kTp, job.tokens));
     clock_.resetOnce();
     if (job.kind == LinearKind::InProj) traceLayerBegins(job.layer);
     const unsigned beats = unsigned(job.cols) / kCip;
@@ -60,7 +63,8 @@ class RtlMmu final : public Mmu {
       const bool inFire = valid_.read() && ready_.read();
       const bool outFire = outValid_.read();
       quiet = inFire || outFire ? 0 : quiet + 1;
-      if (quiet > kStallLimit) clock_.stalled(fed * int(beats) + int(beat), job.tiles * int(beats), out, job.tiles);
+      if (quiet > kStallLimit)
+        clock_.stalled(fed * int(beats) + int(beat), job.tiles * int(beats), out, job.tiles);
       if (outFire) {
         const Bits o = get(out_, shape_.outW());
         for (int r = 0; r < kCop; ++r) y[size_t(r)] = int32_t(o.get(unsigned(r) * 32, 32));
@@ -134,9 +138,10 @@ class RtlMmu final : public Mmu {
 std::unique_ptr<Mmu> makeRtlMmu(const UnitContext& ctx) {
   const AcceleratorConfig& a = *ctx.accel;
   if (a.tp != kTp || a.cop != kCop || a.cip != kCip) {
-    throw ConfigError(fmt::format("accelerator.units.mmu: rtl sm_mmu is Verilated for tp = {}, cop = {}, cip = {} "
-                                  "(W4A4 and W8A8); this experiment has tp = {}, cop = {}, cip = {}",
-                                  kTp, kCop, kCip, a.tp, a.cop, a.cip));
+    throw ConfigError(fmt::format(
+        "accelerator.units.mmu: rtl sm_mmu is Verilated for tp = {}, cop = {}, cip = {} "
+        "(W4A4 and W8A8); this experiment has tp = {}, cop = {}, cip = {}",
+        kTp, kCop, kCip, a.tp, a.cop, a.cip));
   }
   if (a.weightBits() == 4) return std::make_unique<RtlMmu<Vsm_mmu_sc_w4>>(ctx, 4);
   return std::make_unique<RtlMmu<Vsm_mmu_sc_w8>>(ctx, 8);

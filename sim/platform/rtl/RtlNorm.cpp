@@ -42,7 +42,8 @@ class RtlNorm final : public Norm {
 
   void rmsnorm(const NormJob& job) override {
     const int beats = (job.n + kLanes - 1) / kLanes;
-    if (beats > kMaxBeats) throw Error(fmt::format("rtl norm: {} values exceed the RTL's {} beats", job.n, kMaxBeats));
+    if (beats > kMaxBeats)
+      throw Error(fmt::format("rtl norm: {} values exceed the RTL's {} beats", job.n, kMaxBeats));
     clock_.resetOnce();
     if (job.lut && job.lut != loaded_) load(*job.lut);
     Bits x(kLanes * 32), w(kLanes * kWBits);
@@ -61,7 +62,8 @@ class RtlNorm final : public Norm {
         [&](int b) {
           if (!job.y) return;
           const Bits y = get(out_, kLanes * 32);
-          for (int l = 0; l < kLanes; ++l) job.y[b * kLanes + l] = int32_t(y.get(unsigned(l) * 32, 32));
+          for (int l = 0; l < kLanes; ++l)
+            job.y[b * kLanes + l] = int32_t(y.get(unsigned(l) * 32, 32));
         });
   }
 

@@ -30,7 +30,8 @@ class RtlQuant final : public Quant {
 
   void quantize(const QuantJob& job) override {
     if (job.bits != kBits) {
-      throw Error(fmt::format("rtl quantizer: built for {}-bit activations, job asks {}", kBits, job.bits));
+      throw Error(
+          fmt::format("rtl quantizer: built for {}-bit activations, job asks {}", kBits, job.bits));
     }
     clock_.resetOnce();
     const int groups = (job.n + kGroup - 1) / kGroup;
@@ -38,13 +39,15 @@ class RtlQuant final : public Quant {
     runJob(
         clock_, {valid_, ready_, outValid_}, groups, groups,
         [&](int g) {
-          for (int i = 0; i < kGroup; ++i) beat.set(unsigned(i) * 32, 32, job.x ? uint32_t(job.x[g * kGroup + i]) : 0u);
+          for (int i = 0; i < kGroup; ++i)
+            beat.set(unsigned(i) * 32, 32, job.x ? uint32_t(job.x[g * kGroup + i]) : 0u);
           put(data_, beat);
         },
         [&](int g) {
           if (!job.q) return;
           const Bits codes = get(out_, kGroup * kBits);
-          for (int i = 0; i < kGroup; ++i) job.q[g * kGroup + i] = int8_t(codes.getSigned(unsigned(i * kBits), kBits));
+          for (int i = 0; i < kGroup; ++i)
+            job.q[g * kGroup + i] = int8_t(codes.getSigned(unsigned(i * kBits), kBits));
           job.s[g] = uint8_t(exp_.read());
         });
   }

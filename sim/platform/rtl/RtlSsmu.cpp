@@ -34,7 +34,9 @@ template <class V>
 class RtlSsmu final : public Ssmu {
  public:
   explicit RtlSsmu(const UnitContext& ctx)
-      : ctx_(ctx), clock_(ctx, UnitKind::Ssmu), m_(sc_core::sc_gen_unique_name("rtl_ssmu")),
+      : ctx_(ctx),
+        clock_(ctx, UnitKind::Ssmu),
+        m_(sc_core::sc_gen_unique_name("rtl_ssmu")),
         y_(size_t(ctx.model->dInner)) {
     bindClock(m_, clock_);
     bindStream(m_, in_, valid_, ready_, out_, outValid_, outReady_);
@@ -61,7 +63,8 @@ class RtlSsmu final : public Ssmu {
   }
 
   void headGroup(const SsmGroupJob& job) override {
-    if (clock_.resetOnce()) lut_.load(clock_, ctx_.golden ? ctx_.golden->weights().exp : intops::expLut());
+    if (clock_.resetOnce())
+      lut_.load(clock_, ctx_.golden ? ctx_.golden->weights().exp : intops::expLut());
     const ModelConfig& m = *ctx_.model;
     const int h0 = job.h0, P = m.headdim, N = m.dState;
     const Mamba2Int* g = job.zx ? ctx_.golden : nullptr;
@@ -79,15 +82,22 @@ class RtlSsmu final : public Ssmu {
         clock_, {valid_, ready_, outValid_}, beats, P,
         [&](int b) {
           if (in) {
-            const intops::PotVector& v = b == 0 ? in->dt : b <= nB ? in->B : b <= 2 * nB ? in->C : in->x;
-            const int grp = b == 0 ? h0 / kGroup : b <= nB ? b - 1 : b <= 2 * nB ? b - 1 - nB : h0 * P / kGroup + b - 1 - 2 * nB;
+            const intops::PotVector& v = b == 0        ? in->dt
+                                         : b <= nB     ? in->B
+                                         : b <= 2 * nB ? in->C
+                                                       : in->x;
+            const int grp = b == 0        ? h0 / kGroup
+                            : b <= nB     ? b - 1
+                            : b <= 2 * nB ? b - 1 - nB
+                                          : h0 * P / kGroup + b - 1 - 2 * nB;
             setPot(beat, v.q.data() + grp * kGroup, v.s[size_t(grp)]);
           }
           put(in_, beat);
         },
         [&](int t) {
           const Bits y = get(out_, 8 * 32);
-          for (int l = 0; l < kGroup; ++l) y_[size_t(h0 * P + t * kGroup + l)] = int32_t(y.get(unsigned(l) * 32, 32));
+          for (int l = 0; l < kGroup; ++l)
+            y_[size_t(h0 * P + t * kGroup + l)] = int32_t(y.get(unsigned(l) * 32, 32));
         });
     if (!g) return;
     sc_core::wait(sc_core::SC_ZERO_TIME);  // the outputs of the last edge
@@ -162,9 +172,10 @@ std::unique_ptr<Ssmu> makeRtlSsmu(const UnitContext& ctx) {
   if (P == 16 && N == 16) return std::make_unique<RtlSsmu<Vsm_ssmu_sc_p16n16>>(ctx);
   if (P == 32 && N == 32) return std::make_unique<RtlSsmu<Vsm_ssmu_sc_p32n32>>(ctx);
   if (P == 64 && N == 128) return std::make_unique<RtlSsmu<Vsm_ssmu_sc_p64n128>>(ctx);
-  throw ConfigError(fmt::format("accelerator.units.ssmu: rtl sm_ssmu is Verilated for 8 heads x (headdim, d_state) "
-                                "= (16, 16) tiny-64, (32, 32) tiny-256, (64, 128) mamba2-130m; {} has ({}, {})",
-                                ctx.model->name, P, N));
+  throw ConfigError(fmt::format(
+      "accelerator.units.ssmu: rtl sm_ssmu is Verilated for 8 heads x (headdim, d_state) "
+      "= (16, 16) tiny-64, (32, 32) tiny-256, (64, 128) mamba2-130m; {} has ({}, {})",
+      ctx.model->name, P, N));
 }
 
 }  // namespace specmamba::platform::rtl

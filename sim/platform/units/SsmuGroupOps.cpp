@@ -14,9 +14,11 @@ void ssmuDt(const Mamba2Int& golden, const SsmGroupJob& job) {
   std::vector<int32_t> dt(size_t(h1 - h0));
   const int32_t* dtRaw = job.zx + m.dInner + m.convDim();
   for (int h = h0; h < h1; ++h) {
-    dt[size_t(h - h0)] = intops::lut(w.softplus, intops::fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
+    dt[size_t(h - h0)] = intops::lut(
+        w.softplus, intops::fit32(int64_t(dtRaw[h]) + L.dtBias[size_t(h)], "dt + bias"));
   }
-  job.in->dt.s[size_t(h0 / kGroup)] = uint8_t(intops::quantizeGroup(dt.data(), h1 - h0, 8, job.in->dt.q.data() + h0));
+  job.in->dt.s[size_t(h0 / kGroup)] =
+      uint8_t(intops::quantizeGroup(dt.data(), h1 - h0, 8, job.in->dt.q.data() + h0));
 }
 
 void ssmuGate(const Mamba2Int& golden, const SsmGroupJob& job, const int32_t* y) {

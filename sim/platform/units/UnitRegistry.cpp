@@ -52,7 +52,8 @@ std::unique_ptr<T> make(const std::vector<Entry<T>>& table, UnitKind unit, const
   for (const auto& e : table) {
     if (want == e.name) return e.make(ctx);
   }
-  throw ConfigError(fmt::format("accelerator.units.{}: {}", unitName(unit), missingImplementation(unit, want)));
+  throw ConfigError(
+      fmt::format("accelerator.units.{}: {}", unitName(unit), missingImplementation(unit, want)));
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ void registerUnitImplementations(const std::string& name, const UnitFactories& f
 
 std::string missingImplementation(UnitKind unit, const std::string& impl) {
   const auto built = unitImplementations(unit);
-  std::string why = fmt::format("implementation \"{}\" is not built (built: {})", impl, fmt::join(built, ", "));
+  std::string why =
+      fmt::format("implementation \"{}\" is not built (built: {})", impl, fmt::join(built, ", "));
   if (impl == "rtl" && unit == UnitKind::Residual) {
     why += "; there is no residual-add unit in rtl/, so the residual add is always \"fast\"";
   } else if (impl == "rtl") {
@@ -82,14 +84,22 @@ std::string missingImplementation(UnitKind unit, const std::string& impl) {
 std::vector<std::string> unitImplementations(UnitKind unit) {
   const Tables& t = tables();
   switch (unit) {
-    case UnitKind::Mmu: return names(t.mmu);
-    case UnitKind::Ssmu: return names(t.ssmu);
-    case UnitKind::Conv: return names(t.conv);
-    case UnitKind::Norm: return names(t.norm);
-    case UnitKind::Htu: return names(t.htu);
-    case UnitKind::Quant: return names(t.quant);
-    case UnitKind::Residual: return names(t.residual);
-    case UnitKind::kCount: break;
+    case UnitKind::Mmu:
+      return names(t.mmu);
+    case UnitKind::Ssmu:
+      return names(t.ssmu);
+    case UnitKind::Conv:
+      return names(t.conv);
+    case UnitKind::Norm:
+      return names(t.norm);
+    case UnitKind::Htu:
+      return names(t.htu);
+    case UnitKind::Quant:
+      return names(t.quant);
+    case UnitKind::Residual:
+      return names(t.residual);
+    case UnitKind::kCount:
+      break;
   }
   return {};
 }
