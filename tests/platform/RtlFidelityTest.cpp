@@ -16,9 +16,9 @@ using namespace specmamba::platform;
 
 namespace {
 
-void checkFidelity(const std::string& model) {
+void checkFidelity(const std::string& model, const std::string& precision = "w4a4") {
   registerRtlUnits();
-  platform::Experiment e = test::experimentOf(test::platformExperiment(model, "w4a4"));
+  platform::Experiment e = test::experimentOf(test::platformExperiment(model, precision));
   const auto golden = makeGoldenModel(e);
   IntState state = golden->model->initialState();
   const std::vector<int> want = golden->model->generateGreedy(e.prompt, e.tokens, state);
@@ -51,6 +51,11 @@ TEST_CASE("rtl mode: tiny-64 produces the golden tokens, fast cycles within 2 % 
 TEST_CASE("rtl mode: tiny-256 produces the golden tokens, fast cycles within 2 % of rtl",
           "[platform][rtl]") {
   checkFidelity("tiny-256");
+}
+
+TEST_CASE("rtl mode: tiny-64 W8A8 produces the golden tokens, fast cycles within 2 % of rtl",
+          "[platform][rtl]") {
+  checkFidelity("tiny-64", "w8a8");
 }
 
 TEST_CASE("rtl mode: the residual add has no RTL unit", "[platform][rtl]") {
