@@ -8,6 +8,7 @@
 
 #include "bench/Benchmarks.h"
 #include "models/common/Error.h"
+#include "sim/platform/rtl/RtlUnits.h"
 
 namespace specmamba::bench {
 
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   specmamba::bench::addDramBench(app, runner);
   specmamba::bench::addPortBench(app, runner);
   specmamba::bench::addPlatformBench(app, runner);
+  specmamba::bench::addRtlModeBench(app, runner);
+  specmamba::platform::registerRtlUnits();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

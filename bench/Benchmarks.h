@@ -43,5 +43,6 @@ void addIntDecodeBench(CLI::App& app, Runner& runner);
 void addDramBench(CLI::App& app, Runner& runner);
 void addPortBench(CLI::App& app, Runner& runner);
 void addPlatformBench(CLI::App& app, Runner& runner);
+void addRtlModeBench(CLI::App& app, Runner& runner);
 
 }  // namespace specmamba::bench

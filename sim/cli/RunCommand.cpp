@@ -6,10 +6,12 @@
 #include <memory>
 
 #include "models/common/AtomicFile.h"
+#include "models/common/Error.h"
 #include "sim/cli/Commands.h"
 #include "sim/platform/GoldenModel.h"
 #include "sim/platform/Platform.h"
 #include "sim/platform/RunReport.h"
+#include "sim/platform/rtl/RtlTrace.h"
 #include "sim/report/Progress.h"
 
 namespace specmamba::cli {
@@ -20,11 +22,23 @@ struct RunOptions {
   std::string experiment;
   std::string json;
   bool quiet = false;
+  std::string trace;  // VCD of the rtl units' signals
+  int traceLayer = 0;
 };
 
 int runExperiment(const RunOptions& o) {
   using namespace platform;
   const Experiment e = loadExperiment(o.experiment);
+  if (!o.trace.empty()) {
+    if (e.accel.unitImpl(UnitKind::Mmu) != "rtl") {
+      throw ConfigError("--trace records the rtl units while a layer runs, from the MMU's in_proj to its out_proj: "
+                        "it needs \"accelerator\": {\"units\": {\"mmu\": \"rtl\", ...}}");
+    }
+    if (o.traceLayer >= e.model.nLayer) {
+      throw ConfigError(fmt::format("--trace-layer {}: {} has {} layers", o.traceLayer, e.model.name, e.model.nLayer));
+    }
+    rtl::requestTrace(o.trace, o.traceLayer);
+  }
   Progress progress("specmamba run", !o.quiet);
   std::unique_ptr<GoldenModel> golden;
   if (e.mode == RunMode::Functional) {
@@ -57,6 +71,9 @@ void addRunCommand(CLI::App& app, Action& action) {
       "--json", o->json,
       "Also write the report as JSON to FILE (\"-\": JSON on stdout instead of the table)");
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr");
+  cmd->add_option("--trace", o->trace,
+                  "Write a VCD of the rtl units' Verilated signals to FILE while --trace-layer runs (first pass)");
+  cmd->add_option("--trace-layer", o->traceLayer, "Layer the VCD covers")->check(CLI::Range(0, 1 << 20));
   cmd->callback([&action, o]() { action = [o]() { return runExperiment(*o); }; });
 }
 

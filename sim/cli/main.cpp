@@ -6,12 +6,14 @@
 
 #include "models/common/Error.h"
 #include "sim/cli/Commands.h"
+#include "sim/platform/rtl/RtlUnits.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"specmamba: cycle-accurate Mamba2 decode accelerator simulator (LightMamba + SpecMamba)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
+  specmamba::platform::registerRtlUnits();  // "rtl" unit implementations (accelerator.units)
   specmamba::cli::Action action;
   specmamba::cli::addInfoCommand(app, action);
   specmamba::cli::addGenerateCommand(app, action);

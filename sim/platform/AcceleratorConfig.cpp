@@ -93,8 +93,7 @@ AcceleratorConfig parseAcceleratorConfig(JsonObject o, const ModelConfig& m, dou
     for (const auto& [unit, impl] : a.units) {
       const auto built = unitImplementations(unit);
       if (std::find(built.begin(), built.end(), impl) == built.end()) {
-        units->fail(fmt::format("{}: implementation \"{}\" is not built (built: {})",
-                                unitName(unit), impl, fmt::join(built, ", ")));
+        units->fail(fmt::format("{}: {}", unitName(unit), missingImplementation(unit, impl)));
       }
     }
   }

@@ -29,9 +29,8 @@ TEST_CASE("timing-only unit busy cycles follow the RTL latencies and initiation 
       L * (inTiles * uint64_t(m.dModel / a.cip) + outTiles * uint64_t(m.dInner / a.cip) +
            2 * uint64_t(kMmuTiming.latency));
   const uint64_t groups = uint64_t(m.nHeads / 8);
-  const uint64_t ssmu = L * groups *
-                        (uint64_t(m.dState) * 8 * uint64_t(m.headdim) / pp +
-                         kSsmUpdateTiming.latency + kSsmuExtraLatency);
+  const uint64_t ssmu =
+      L * groups * (uint64_t(m.dState) * 8 * uint64_t(m.headdim) / pp + uint64_t(ssmuOverheadCycles(m.dState, a.pp)));
   const uint64_t norm = L * (2 * uint64_t(m.dModel) / pp + 3 + 2 * uint64_t(m.dInner) / pp + 3);
   CHECK(r.perToken.busy[size_t(UnitKind::Mmu)] == mmu);
   CHECK(r.perToken.busy[size_t(UnitKind::Ssmu)] == ssmu);

@@ -8,6 +8,7 @@
 #include "Vsm_mmu_w8.h"
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
+#include "sim/platform/rtl/MmuBeat.h"
 #include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
@@ -17,19 +18,8 @@ using namespace specmamba::rtltest;
 
 namespace {
 
-constexpr unsigned kCop = 8, kCip = 8, kGroups = kCip / 8;
-
-struct MmuShape {
-  unsigned tp, wbits, abits;
-  unsigned accBits() const { return wbits == 4 ? 34 : 38; }
-  // Beat layout inside a Bits: w | x | xs | s1 | s2 | first | last | shift.
-  unsigned wW() const { return kCop * kCip * wbits; }
-  unsigned xW() const { return tp * kCip * abits; }
-  unsigned xsW() const { return tp * kGroups * 4; }
-  unsigned sW() const { return kCop * 3; }
-  unsigned beatW() const { return wW() + xW() + xsW() + 2 * sW() + 2 + 5; }
-  unsigned outW() const { return tp * kCop * 32; }
-};
+using rtl::MmuShape;
+constexpr unsigned kCop = 8, kCip = 8;  // MmuShape's defaults, as in rtl_model()
 
 struct MmuVectors {
   std::vector<Bits> beats;
@@ -42,32 +32,7 @@ struct MmuVectors {
 void packTile(const MmuShape& sh, const intops::IntLinear& L, unsigned r0, const int8_t* x, const uint8_t* xs,
               const int32_t* y, MmuVectors& v) {
   const unsigned nBeats = unsigned(L.cols) / kCip;
-  for (unsigned b = 0; b < nBeats; ++b) {
-    Bits beat(sh.beatW());
-    unsigned pos = 0;
-    for (unsigned o = 0; o < kCop; ++o)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (o * kCip + i) * sh.wbits, sh.wbits, uint64_t(L.w[(r0 + o) * unsigned(L.cols) + b * kCip + i]));
-    pos += sh.wW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned i = 0; i < kCip; ++i)
-        beat.set(pos + (t * kCip + i) * sh.abits, sh.abits, uint64_t(x[t * unsigned(L.cols) + b * kCip + i]));
-    pos += sh.xW();
-    for (unsigned t = 0; t < sh.tp; ++t)
-      for (unsigned g = 0; g < kGroups; ++g)
-        beat.set(pos + (t * kGroups + g) * 4, 4, xs[t * unsigned(L.cols) / 8 + b * kGroups + g]);
-    pos += sh.xsW();
-    const unsigned grp = b * kCip / unsigned(L.group);
-    for (unsigned o = 0; o < kCop; ++o) {
-      beat.set(pos + o * 3, 3, L.s1[(r0 + o) * unsigned(L.groupsPerRow()) + grp]);
-      beat.set(pos + sh.sW() + o * 3, 3, L.s2[(r0 + o) * unsigned(L.groupsPerRow()) + grp]);
-    }
-    pos += 2 * sh.sW();
-    beat.set(pos, 1, b == 0);
-    beat.set(pos + 1, 1, b + 1 == nBeats);
-    beat.set(pos + 2, 5, uint64_t(L.outShift));
-    v.beats.push_back(beat);
-  }
+  for (unsigned b = 0; b < nBeats; ++b) v.beats.push_back(packMmuBeat(sh, L, sh.tp, x, xs, b, r0));
   Bits out(sh.outW());
   for (unsigned t = 0; t < sh.tp; ++t)
     for (unsigned o = 0; o < kCop; ++o) out.set((t * kCop + o) * 32, 32, uint32_t(y[t * unsigned(L.rows) + r0 + o]));

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "models/common/Rng.h"
+#include "sim/platform/rtl/Bits.h"
 
 namespace specmamba::rtltest {
 
@@ -25,72 +25,7 @@ inline uint64_t testSeed(const char* test, uint64_t fallback) {
   return seed;
 }
 
-// A little-endian bit vector that is packed into / unpacked from Verilated
-// ports (CData..QData for <= 64 bits, VlWide<N> above).
-class Bits {
- public:
-  explicit Bits(unsigned width) : width_(width), words_((width + 31) / 32, 0u) {}
-  void set(unsigned lsb, unsigned width, uint64_t value) {
-    for (unsigned b = 0; b < width; ++b) {
-      const unsigned pos = lsb + b;
-      const uint32_t bit = uint32_t((value >> b) & 1u);
-      words_[pos / 32] = (words_[pos / 32] & ~(1u << (pos % 32))) | (bit << (pos % 32));
-    }
-  }
-  uint64_t get(unsigned lsb, unsigned width) const {
-    uint64_t v = 0;
-    for (unsigned b = 0; b < width; ++b) {
-      const unsigned pos = lsb + b;
-      v |= uint64_t((words_[pos / 32] >> (pos % 32)) & 1u) << b;
-    }
-    return v;
-  }
-  // Sign-extended field.
-  int64_t getSigned(unsigned lsb, unsigned width) const {
-    const uint64_t v = get(lsb, width);
-    const uint64_t sign = uint64_t(1) << (width - 1);
-    return int64_t((v ^ sign) - sign);
-  }
-  template <typename Port>
-  void store(Port& port) const {
-    if constexpr (std::is_integral_v<Port>) {
-      uint64_t v = words_[0];
-      if (words_.size() > 1) v |= uint64_t(words_[1]) << 32;
-      port = static_cast<Port>(v);
-    } else {
-      for (size_t i = 0; i < words_.size(); ++i) port[i] = words_[i];
-    }
-  }
-  template <typename Port>
-  void load(const Port& port) {
-    if constexpr (std::is_integral_v<Port>) {
-      const uint64_t v = static_cast<uint64_t>(port);
-      words_[0] = uint32_t(v);
-      if (words_.size() > 1) words_[1] = uint32_t(v >> 32);
-    } else {
-      for (size_t i = 0; i < words_.size(); ++i) words_[i] = port[i];
-    }
-  }
-  unsigned width() const { return width_; }
-  Bits slice(unsigned lsb, unsigned width) const {
-    Bits b(width);
-    for (unsigned i = 0; i < width; i += 32) {
-      const unsigned w = std::min(32u, width - i);
-      b.set(i, w, get(lsb + i, w));
-    }
-    return b;
-  }
-  void setBits(unsigned lsb, const Bits& src) {
-    for (unsigned i = 0; i < src.width(); i += 32) {
-      const unsigned w = std::min(32u, src.width() - i);
-      set(lsb + i, w, src.get(i, w));
-    }
-  }
-
- private:
-  unsigned width_;
-  std::vector<uint32_t> words_;
-};
+using rtl::Bits;
 
 // Drives clk_i: inputs are set while the clock is low, then one rising edge.
 template <typename Dut>

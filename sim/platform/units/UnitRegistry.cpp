@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-
 #include "models/common/Error.h"
 
 namespace specmamba::platform {
@@ -11,22 +9,35 @@ namespace specmamba::platform {
 namespace {
 
 template <class T>
-using Factory = std::function<std::unique_ptr<T>(const UnitContext&)>;
-
-template <class T>
 struct Entry {
-  const char* name;
-  Factory<T> make;
+  std::string name;
+  UnitFactory<T> make;
 };
 
 // The tables: one row per implementation of each interface.
-const std::vector<Entry<Mmu>> kMmu{{"fast", makeFastMmu}};
-const std::vector<Entry<Ssmu>> kSsmu{{"fast", makeFastSsmu}};
-const std::vector<Entry<Conv>> kConv{{"fast", makeFastConv}};
-const std::vector<Entry<Norm>> kNorm{{"fast", makeFastNorm}};
-const std::vector<Entry<Htu>> kHtu{{"fast", makeFastHtu}};
-const std::vector<Entry<Quant>> kQuant{{"fast", makeFastQuant}};
-const std::vector<Entry<Residual>> kResidual{{"fast", makeFastResidual}};
+struct Tables {
+  std::vector<Entry<Mmu>> mmu{{"fast", makeFastMmu}};
+  std::vector<Entry<Ssmu>> ssmu{{"fast", makeFastSsmu}};
+  std::vector<Entry<Conv>> conv{{"fast", makeFastConv}};
+  std::vector<Entry<Norm>> norm{{"fast", makeFastNorm}};
+  std::vector<Entry<Htu>> htu{{"fast", makeFastHtu}};
+  std::vector<Entry<Quant>> quant{{"fast", makeFastQuant}};
+  std::vector<Entry<Residual>> residual{{"fast", makeFastResidual}};
+};
+
+Tables& tables() {
+  static Tables t;
+  return t;
+}
+
+template <class T>
+void add(std::vector<Entry<T>>& table, const std::string& name, const UnitFactory<T>& make) {
+  if (!make) return;
+  for (const auto& e : table) {
+    if (e.name == name) return;
+  }
+  table.push_back({name, make});
+}
 
 template <class T>
 std::vector<std::string> names(const std::vector<Entry<T>>& table) {
@@ -41,28 +52,52 @@ std::unique_ptr<T> make(const std::vector<Entry<T>>& table, UnitKind unit, const
   for (const auto& e : table) {
     if (want == e.name) return e.make(ctx);
   }
-  throw ConfigError(fmt::format("accelerator.units.{}: no implementation \"{}\" (built: {})",
-                                unitName(unit), want, fmt::join(names(table), ", ")));
+  throw ConfigError(
+      fmt::format("accelerator.units.{}: {}", unitName(unit), missingImplementation(unit, want)));
 }
 
 }  // namespace
 
+void registerUnitImplementations(const std::string& name, const UnitFactories& f) {
+  Tables& t = tables();
+  add(t.mmu, name, f.mmu);
+  add(t.ssmu, name, f.ssmu);
+  add(t.conv, name, f.conv);
+  add(t.norm, name, f.norm);
+  add(t.htu, name, f.htu);
+  add(t.quant, name, f.quant);
+  add(t.residual, name, f.residual);
+}
+
+std::string missingImplementation(UnitKind unit, const std::string& impl) {
+  const auto built = unitImplementations(unit);
+  std::string why =
+      fmt::format("implementation \"{}\" is not built (built: {})", impl, fmt::join(built, ", "));
+  if (impl == "rtl" && unit == UnitKind::Residual) {
+    why += "; there is no residual-add unit in rtl/, so the residual add is always \"fast\"";
+  } else if (impl == "rtl") {
+    why += "; the rtl units are linked into specmamba, specmamba-bench and test_platform only";
+  }
+  return why;
+}
+
 std::vector<std::string> unitImplementations(UnitKind unit) {
+  const Tables& t = tables();
   switch (unit) {
     case UnitKind::Mmu:
-      return names(kMmu);
+      return names(t.mmu);
     case UnitKind::Ssmu:
-      return names(kSsmu);
+      return names(t.ssmu);
     case UnitKind::Conv:
-      return names(kConv);
+      return names(t.conv);
     case UnitKind::Norm:
-      return names(kNorm);
+      return names(t.norm);
     case UnitKind::Htu:
-      return names(kHtu);
+      return names(t.htu);
     case UnitKind::Quant:
-      return names(kQuant);
+      return names(t.quant);
     case UnitKind::Residual:
-      return names(kResidual);
+      return names(t.residual);
     case UnitKind::kCount:
       break;
   }
@@ -70,14 +105,15 @@ std::vector<std::string> unitImplementations(UnitKind unit) {
 }
 
 Units makeUnits(const UnitContext& ctx) {
+  const Tables& t = tables();
   Units u;
-  u.mmu = make(kMmu, UnitKind::Mmu, ctx);
-  u.ssmu = make(kSsmu, UnitKind::Ssmu, ctx);
-  u.conv = make(kConv, UnitKind::Conv, ctx);
-  u.norm = make(kNorm, UnitKind::Norm, ctx);
-  u.htu = make(kHtu, UnitKind::Htu, ctx);
-  u.quant = make(kQuant, UnitKind::Quant, ctx);
-  u.residual = make(kResidual, UnitKind::Residual, ctx);
+  u.mmu = make(t.mmu, UnitKind::Mmu, ctx);
+  u.ssmu = make(t.ssmu, UnitKind::Ssmu, ctx);
+  u.conv = make(t.conv, UnitKind::Conv, ctx);
+  u.norm = make(t.norm, UnitKind::Norm, ctx);
+  u.htu = make(t.htu, UnitKind::Htu, ctx);
+  u.quant = make(t.quant, UnitKind::Quant, ctx);
+  u.residual = make(t.residual, UnitKind::Residual, ctx);
   return u;
 }
 

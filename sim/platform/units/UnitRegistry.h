@@ -1,8 +1,10 @@
 #pragma once
 // The one registry of unit implementations: a unit is built by name
-// ("fast", later "rtl") from the experiment's "accelerator.units" choice; an
-// unknown name lists the valid ones. Adding the Verilated twins means adding
-// their factories to the tables in UnitRegistry.cpp.
+// ("fast", "rtl") from the experiment's "accelerator.units" choice; an
+// unknown name lists the valid ones. The fast twins are always there; the
+// Verilated twins (sim/platform/rtl) are added by registerRtlUnits() in the
+// binaries that link them.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,8 +29,26 @@ struct Units {
   std::unique_ptr<Residual> residual;
 };
 
+template <class T>
+using UnitFactory = std::function<std::unique_ptr<T>(const UnitContext&)>;
+
+// One implementation of some units (an empty factory: none for that unit).
+struct UnitFactories {
+  UnitFactory<Mmu> mmu;
+  UnitFactory<Ssmu> ssmu;
+  UnitFactory<Conv> conv;
+  UnitFactory<Norm> norm;
+  UnitFactory<Htu> htu;
+  UnitFactory<Quant> quant;
+  UnitFactory<Residual> residual;
+};
+// Adds implementation `name` (a second call with the same name is a no-op).
+void registerUnitImplementations(const std::string& name, const UnitFactories& f);
+
 // Implementation names registered for `unit` ("fast", ...).
 std::vector<std::string> unitImplementations(UnitKind unit);
+// Why `impl` cannot be built for `unit` (for the config error).
+std::string missingImplementation(UnitKind unit, const std::string& impl);
 // Builds every unit with the implementation ctx.accel->units names.
 Units makeUnits(const UnitContext& ctx);
 

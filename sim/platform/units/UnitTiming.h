@@ -31,8 +31,15 @@ inline constexpr UnitTiming kResidualTiming{"residual add", 1, 1, "[ours] one ad
 // over N x d_inner when they are not fused (tiling off): dA·h, dB·x, the
 // add + re-quantization along headdim, the along-N re-quantization + h·C.
 inline constexpr int kSsmuUnfusedPasses = 4;
-// [ours] pipeline depth of the fused SSMU beyond sm_ssm_update: dt·A -> exp
-// LUT, dt·B, requant, 8x8 transpose, h·C tree, y + xD, gate (one register each).
-inline constexpr int kSsmuExtraLatency = 12;
+// sm_ssmu, per head-group token, beyond its N x 8 x P / PP inner-loop beats:
+// the header beats (one of dt, N / PP each of B and C), one dA beat and the
+// pipeline drain (sm_ssm_update's 3 cycles included). docs/rtl.md measures
+// 285 cycles for 256 inner-loop beats at 8 heads x P 16 x N 16 (29 over);
+// the platform's rtl SSMU takes 29 over at N = 16 (tiny-64) and 33 at
+// N = 32 (tiny-256) (+1 driver cycle each): drain 23 fits both.
+inline constexpr int kSsmuDrain = 23;
+inline constexpr int ssmuOverheadCycles(int dState, int pp) {
+  return 1 + 2 * ((dState + pp - 1) / pp) + 1 + kSsmuDrain;
+}
 
 }  // namespace specmamba::platform
