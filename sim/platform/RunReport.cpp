@@ -8,26 +8,6 @@ namespace specmamba::platform {
 
 namespace {
 
-const char* bytesName(StreamCategory c) {
-  switch (c) {
-    case StreamCategory::Weights:
-      return "weights";
-    case StreamCategory::Scales:
-      return "scales";
-    case StreamCategory::SsmState:
-      return "ssm_state";
-    case StreamCategory::ConvState:
-      return "conv_state";
-    case StreamCategory::ConvWeights:
-      return "conv_weights";
-    case StreamCategory::Activations:
-      return "activations";
-    case StreamCategory::Params:
-      return "params";
-  }
-  return "?";
-}
-
 // Busy units in report order.
 constexpr UnitKind kUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,     UnitKind::Conv,
                                UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
@@ -98,7 +78,7 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
   j["utilization"] = util;
   nlohmann::ordered_json bytes;
   for (int c = 0; c < kStreamCategories; ++c) {
-    bytes[bytesName(StreamCategory(c))] =
+    bytes[categoryName(StreamCategory(c))] =
         r.readBytesPerToken[size_t(c)] + r.writeBytesPerToken[size_t(c)];
   }
   bytes["total"] = f.bytesPerToken;
@@ -161,7 +141,7 @@ std::string runReportText(const Experiment& e, const RunResult& r) {
   TextTable b({"bytes per token", "read", "written"});
   for (int c = 0; c < kStreamCategories; ++c) {
     if (r.readBytesPerToken[size_t(c)] + r.writeBytesPerToken[size_t(c)] == 0) continue;
-    b.addRow({bytesName(StreamCategory(c)), std::to_string(r.readBytesPerToken[size_t(c)]),
+    b.addRow({categoryName(StreamCategory(c)), std::to_string(r.readBytesPerToken[size_t(c)]),
               std::to_string(r.writeBytesPerToken[size_t(c)])});
   }
   return out + b.render() + "\n";
