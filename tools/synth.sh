@@ -69,6 +69,7 @@ units=(
   "ssmu_tiny64|sm_ssmu|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8"
   "mixer_tiny64|sm_mixer|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8|generic-only"
   "norm_quant_tiny64|sm_norm_quant|Len=128 WBits=13 OutBits=4 Rotate=1|Len=32 WBits=13 OutBits=4 Rotate=1|generic-only"
+  "layer_tiny64|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=1|DModel=32 Heads=8 HeadDim=8 DState=8 Bits=4 Tp=1|generic-only"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 

@@ -34,7 +34,6 @@ module sm_fwht #(
     always_comb begin
       logic [Points*Width-1:0] in;
       logic [Width-1:0]        a, b;
-      in = '0;
       a  = '0;
       b  = '0;
       if (k == 0) in = data_i;

@@ -113,11 +113,14 @@ module sm_mixer #(
   logic [63:0]           cw_b_q [ConvG];
   logic [XsW-1:0]        cw_bs_q [ConvG];
 
-  logic is_z, is_x, is_dt, z_ready, x_ready, d_ready, in_fire;
+  // in_open: the token's input is still being taken; the next token's
+  // first beat, offered right after the last one, must reach no unit.
+  logic in_open, is_z, is_x, is_dt, z_ready, x_ready, d_ready, in_fire;
+  assign in_open = phase_q == PhIn && 32'(in_q) < InN;
   assign is_z    = 32'(in_q) < ZB;
   assign is_x    = !is_z && 32'(in_q) < ZB + ConvG;
   assign is_dt   = !is_z && !is_x;
-  assign ready_o = phase_q == PhIn && 32'(in_q) < InN && ((is_z && z_ready) || (is_x && x_ready) || (is_dt && d_ready));
+  assign ready_o = in_open && ((is_z && z_ready) || (is_x && x_ready) || (is_dt && d_ready));
   assign in_fire = valid_i && ready_o;
 
   // ---- z: SiLU, 8-bit ----
@@ -135,7 +138,7 @@ module sm_mixer #(
     .tab_addr_i (tab_addr_i),
     .tab_data_i (tab_data_i),
     .data_i     (data_i),
-    .valid_i    (valid_i && phase_q == PhIn && is_z),
+    .valid_i    (valid_i && in_open && is_z),
     .ready_o    (z_ready),
     .data_o     (zq_q8),
     .exp_o      (zq_s),
@@ -156,7 +159,7 @@ module sm_mixer #(
     .rst_ni  (rst_ni),
     .data_i  (data_i),
     .side_i  (CgW'(32'(in_q) - ZB)),
-    .valid_i (valid_i && phase_q == PhIn && is_x),
+    .valid_i (valid_i && in_open && is_x),
     .ready_o (x_ready),
     .data_o  (ci_q8),
     .exp_o   (ci_s),
@@ -226,7 +229,7 @@ module sm_mixer #(
     .tab_addr_i (tab_addr_i),
     .tab_data_i (tab_data_i),
     .data_i     (dt_in),
-    .valid_i    (valid_i && phase_q == PhIn && is_dt),
+    .valid_i    (valid_i && in_open && is_dt),
     .ready_o    (d_ready),
     .data_o     (dq_q8),
     .exp_o      (dq_s),
