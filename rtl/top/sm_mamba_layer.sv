@@ -28,7 +28,9 @@
 // low 11 bits of each lane), the in_proj / out_proj output shifts and the
 // rotation shift. The conv and SSM states are loaded and read through the
 // mixer's ports while idle_o.
-// InjectBug = 1 adds one to the residual sum (regression self-check).
+// InjectBug = 1 adds one to the residual sum; 2 (Tree = 1) leaves the SSM
+// state of the previous node in place of the parent's (regression
+// self-checks).
 module sm_mamba_layer #(
   parameter int unsigned DModel    = 64,
   parameter int unsigned Heads     = 8,
@@ -36,6 +38,8 @@ module sm_mamba_layer #(
   parameter int unsigned DState    = 16,
   parameter int unsigned Bits      = 4,
   parameter int unsigned Tp        = 1,
+  parameter int unsigned Tree      = 0,  // 1: the Tp tokens are a token tree (Tp >= 2)
+  parameter int unsigned TreeDepth = 2,  // node states the tree FIFO holds
   parameter int unsigned InjectBug = 0,
   localparam int unsigned Kernel   = 4,
   localparam int unsigned XsW      = sm_pkg::ActExpWidth,
@@ -51,7 +55,8 @@ module sm_mamba_layer #(
   localparam int unsigned WinW     = (Kernel - 1) * BeatW,
   localparam int unsigned WBeatW   = 64 * Bits + 2 * 8 * SW,
   localparam int unsigned NwBeats  = (DModel > DInner ? DModel : DInner) / 8,
-  localparam int unsigned NwW      = sm_pkg::idx_width(NwBeats)
+  localparam int unsigned NwW      = sm_pkg::idx_width(NwBeats),
+  localparam int unsigned ChildW   = sm_pkg::cnt_width(Tp > 1 ? Tp - 1 : 1)
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -89,6 +94,12 @@ module sm_mamba_layer #(
   input  logic                     nw_sel_i,
   input  logic [NwW-1:0]           nw_addr_i,
   input  logic [8*13-1:0]          nw_data_i,
+  // token tree (Tree = 1): children of each node, BFS order, stable while
+  // not idle_o; node 0's state is the one loaded, the last node is a leaf
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [Tp*ChildW-1:0]     nchild_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  output logic                     tree_overflow_o,
   // shifts: in_proj output, out_proj output, rotation
   input  logic [4:0]               shift_in_i,
   input  logic [4:0]               shift_out_i,
@@ -225,7 +236,7 @@ module sm_mamba_layer #(
   // ---- In: in_proj tiles → mixer (token 0 direct, later tokens buffered) ----
   logic [TW-1:0]  mx_t_q, mx_t_d;         // token the mixer is taking in
   logic [RBW-1:0] mx_b_q, mx_b_d;         // its beat
-  logic           mx_valid, mx_ready, mx_fire;
+  logic           mx_valid, mx_ready, mx_fire, tr_run;
   logic [8*32-1:0] mx_data;
 
   if (Tp > 1) begin : g_zx
@@ -245,15 +256,21 @@ module sm_mamba_layer #(
       end
     end
     assign mx_data  = (mx_t_q == '0) ? m_y[0 +: 256] : zx_q[(32'(mx_t_q) - 1) * RB + 32'(mx_b_q)];
-    assign mx_valid = phase_q == PhIn && ((mx_t_q == '0) ? m_valid : 32'(mx_t_q) < Tp);
+    assign mx_valid = phase_q == PhIn && tr_run && ((mx_t_q == '0) ? m_valid : 32'(mx_t_q) < Tp);
   end else begin : g_no_zx
     assign mx_data  = m_y[0 +: 256];
-    assign mx_valid = phase_q == PhIn && mx_t_q == '0 && m_valid;
+    assign mx_valid = phase_q == PhIn && tr_run && mx_t_q == '0 && m_valid;
   end
   assign mx_fire = mx_valid && mx_ready;
 
   // ---- mixer ----
   logic            yz_valid, yz_ready, mixer_idle;
+  // the mixer's state ports while a pass runs (tree state moves)
+  logic                mv_win_we, mv_win_re, mv_st_we, mv_st_re;
+  logic [CgW-1:0]      mv_win_addr;
+  logic [WinW-1:0]     mv_win_wdata;
+  logic [StAddrW-1:0]  mv_st_addr;
+  logic [BeatW-1:0]    mv_st_wdata;
   logic [8*32-1:0] yz;
   sm_mixer #(
     .Heads   (Heads),
@@ -284,15 +301,15 @@ module sm_mamba_layer #(
     .cw_b_i      (cw_b_i),
     .cw_bs_i     (cw_bs_i),
     .idle_o      (mixer_idle),
-    .win_we_i    (win_we_i && idle_o),
-    .win_re_i    (win_re_i && idle_o),
-    .win_addr_i  (win_addr_i),
-    .win_wdata_i (win_wdata_i),
+    .win_we_i    (idle_o ? win_we_i : mv_win_we),
+    .win_re_i    (idle_o ? win_re_i : mv_win_re),
+    .win_addr_i  (idle_o ? win_addr_i : mv_win_addr),
+    .win_wdata_i (idle_o ? win_wdata_i : mv_win_wdata),
     .win_rdata_o (win_rdata_o),
-    .st_we_i     (st_we_i && idle_o),
-    .st_re_i     (st_re_i && idle_o),
-    .st_addr_i   (st_addr_i),
-    .st_wdata_i  (st_wdata_i),
+    .st_we_i     (idle_o ? st_we_i : mv_st_we),
+    .st_re_i     (idle_o ? st_re_i : mv_st_re),
+    .st_addr_i   (idle_o ? st_addr_i : mv_st_addr),
+    .st_wdata_i  (idle_o ? st_wdata_i : mv_st_wdata),
     .st_rdata_o  (st_rdata_o),
     .data_i      (mx_data),
     .valid_i     (mx_valid),
@@ -301,6 +318,172 @@ module sm_mamba_layer #(
     .valid_o     (yz_valid),
     .ready_i     (yz_ready)
   );
+
+  // ---- token tree: node states through sm_tree_fifo (SPEC §5) ----
+  // After node t has left the mixer (idle), its state (the SSM state buffer,
+  // then the conv windows: StDepth + 3·ConvG words of BeatW bits) is pushed
+  // if t has children; before node t > 0 enters, the FIFO's head copy (its
+  // parent's state: BFS order) is written back into the mixer.
+  if (Tree != 0) begin : g_tree
+    localparam int unsigned TileWords = StDepth + 3 * ConvG;
+    localparam int unsigned TWW       = sm_pkg::idx_width(TileWords);
+    typedef enum logic [1:0] {TrRun, TrWait, TrSave, TrRestore} tree_e;
+    tree_e            tr_q, tr_d;
+    logic [TWW-1:0]   sv_w_q, sv_w_d, rs_w_q, rs_w_d;   // word of the tile
+    logic [1:0]       sv_k_q, sv_k_d, rs_k_q, rs_k_d;   // entry of a conv window
+    logic [CgW-1:0]   sv_g_q, sv_g_d, rs_g_q, rs_g_d;   // conv group
+    logic             sv_rd_q, sv_rd_d;                 // a read is in flight
+    logic [2*BeatW-1:0] rs_win_q, rs_win_d;             // window entries 0, 1
+    logic             f_valid_i, f_ready_o, f_valid_o, f_ready_i, f_last;
+    logic [BeatW-1:0] f_data_i, f_data_o;
+    logic [ChildW-1:0] f_nchild, node_nchild;
+    logic             sv_is_st, rs_is_st;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [ChildW-1:0] f_child;
+    logic             f_pop, f_empty, f_full;
+    logic [sm_pkg::cnt_width(TreeDepth * TileWords)-1:0] f_used;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // children of the node that just left the mixer (mx_t_q - 1)
+    always_comb begin
+      node_nchild = '0;
+      for (int unsigned t = 0; t < Tp; t++) begin
+        if (32'(mx_t_q) == t + 1) node_nchild = nchild_i[t*ChildW +: ChildW];
+      end
+    end
+    assign sv_is_st = 32'(sv_w_q) < StDepth;
+    assign rs_is_st = 32'(rs_w_q) < StDepth;
+    assign tr_run   = tr_q == TrRun;
+
+    // save: read an entry (or a window), then push it (a window: 3 pushes)
+    assign mv_st_re     = tr_q == TrSave && !sv_rd_q && sv_is_st;
+    assign mv_win_re    = tr_q == TrSave && !sv_rd_q && !sv_is_st && sv_k_q == 2'd0;
+    assign f_valid_i    = tr_q == TrSave && sv_rd_q;
+    assign f_data_i     = sv_is_st ? st_rdata_o : win_rdata_o[32'(sv_k_q)*BeatW +: BeatW];
+    assign f_nchild     = node_nchild;
+    // restore: each word of the head copy as it comes
+    assign f_ready_i    = tr_q == TrRestore;
+    assign mv_st_we     = tr_q == TrRestore && f_valid_o && rs_is_st && InjectBug != 2;
+    assign mv_win_we    = tr_q == TrRestore && f_valid_o && !rs_is_st && rs_k_q == 2'd2;
+    assign mv_st_addr   = (tr_q == TrSave) ? StAddrW'(sv_w_q) : StAddrW'(rs_w_q);
+    assign mv_st_wdata  = f_data_o;
+    assign mv_win_addr  = (tr_q == TrSave) ? sv_g_q : rs_g_q;
+    assign mv_win_wdata = {f_data_o, rs_win_q};
+
+    sm_tree_fifo #(
+      .Width       (BeatW),
+      .TileWords   (TileWords),
+      .Depth       (TreeDepth),
+      .MaxChildren (Tp - 1)
+    ) u_fifo (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .data_i      (f_data_i),
+      .nchild_i    (f_nchild),
+      .valid_i     (f_valid_i),
+      .ready_o     (f_ready_o),
+      .data_o      (f_data_o),
+      .child_o     (f_child),
+      .last_word_o (f_last),
+      .pop_o       (f_pop),
+      .valid_o     (f_valid_o),
+      .ready_i     (f_ready_i),
+      .empty_o     (f_empty),
+      .full_o      (f_full),
+      .used_o      (f_used),
+      .overflow_o  (tree_overflow_o)
+    );
+
+    always_comb begin
+      logic sv_last, push;
+      tr_d     = tr_q;
+      sv_w_d   = sv_w_q;
+      sv_k_d   = sv_k_q;
+      sv_g_d   = sv_g_q;
+      sv_rd_d  = sv_rd_q;
+      rs_w_d   = rs_w_q;
+      rs_k_d   = rs_k_q;
+      rs_g_d   = rs_g_q;
+      rs_win_d = rs_win_q;
+      push     = f_valid_i && f_ready_o;
+      sv_last  = 32'(sv_w_q) == TileWords - 1;
+      case (tr_q)
+        TrRun: begin
+          if (mx_fire && 32'(mx_b_q) == RB - 1) tr_d = TrWait;
+        end
+        TrWait: begin  // node mx_t_q - 1 is in the mixer until it is idle
+          if (mixer_idle) begin
+            if (node_nchild != '0 && 32'(mx_t_q) < Tp) tr_d = TrSave;
+            else if (32'(mx_t_q) < Tp) tr_d = TrRestore;
+            else tr_d = TrRun;
+          end
+        end
+        TrSave: begin
+          if (!sv_rd_q) sv_rd_d = 1'b1;
+          else if (push) begin
+            sv_w_d = sv_last ? '0 : sv_w_q + 1'b1;
+            if (sv_is_st) begin
+              sv_rd_d = 1'b0;
+            end else begin
+              sv_k_d = (sv_k_q == 2'd2) ? 2'd0 : sv_k_q + 1'b1;
+              if (sv_k_q == 2'd2) begin
+                sv_rd_d = 1'b0;
+                sv_g_d  = sv_last ? '0 : sv_g_q + 1'b1;
+              end
+            end
+            if (sv_last) tr_d = TrRestore;
+          end
+        end
+        default: begin  // TrRestore
+          if (f_valid_o) begin
+            rs_w_d = f_last ? '0 : rs_w_q + 1'b1;
+            if (!rs_is_st) begin
+              rs_k_d = (rs_k_q == 2'd2) ? 2'd0 : rs_k_q + 1'b1;
+              if (rs_k_q == 2'd2) rs_g_d = f_last ? '0 : rs_g_q + 1'b1;
+              rs_win_d = {f_data_o, rs_win_q[2*BeatW-1 -: BeatW]};
+            end
+            if (f_last) tr_d = TrRun;
+          end
+        end
+      endcase
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        tr_q    <= TrRun;
+        sv_w_q  <= '0;
+        sv_k_q  <= '0;
+        sv_g_q  <= '0;
+        sv_rd_q <= 1'b0;
+        rs_w_q  <= '0;
+        rs_k_q  <= '0;
+        rs_g_q  <= '0;
+      end else begin
+        tr_q    <= tr_d;
+        sv_w_q  <= sv_w_d;
+        sv_k_q  <= sv_k_d;
+        sv_g_q  <= sv_g_d;
+        sv_rd_q <= sv_rd_d;
+        rs_w_q  <= rs_w_d;
+        rs_k_q  <= rs_k_d;
+        rs_g_q  <= rs_g_d;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      rs_win_q <= rs_win_d;
+    end
+  end else begin : g_chain
+    assign tr_run          = 1'b1;
+    assign tree_overflow_o = 1'b0;
+    assign mv_win_we       = 1'b0;
+    assign mv_win_re       = 1'b0;
+    assign mv_st_we        = 1'b0;
+    assign mv_st_re        = 1'b0;
+    assign mv_win_addr     = '0;
+    assign mv_win_wdata    = '0;
+    assign mv_st_addr      = '0;
+    assign mv_st_wdata     = '0;
+  end
 
   // ---- gated norm → rotation → quantizer → activation buffer ----
   logic              gn_valid;
@@ -345,7 +528,7 @@ module sm_mamba_layer #(
     for (int unsigned t = 1; t < Tp; t++) if (32'(ot_q) == t) y = m_y[t*256 +: 256];
     for (int unsigned l = 0; l < 8; l++) begin
       res_o[l*32 +: 32] = y[l*32 +: 32] + rbuf_q[32'(ot_q) * MB + 32'(or_q)][l*32 +: 32]
-                          + 32'(InjectBug != 0);
+                          + 32'(InjectBug == 1);
     end
   end
   assign res_valid_o = phase_q == PhOut && m_valid;

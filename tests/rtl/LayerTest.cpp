@@ -10,6 +10,8 @@
 #include "Vsm_layer_bug.h"
 #include "Vsm_layer_t256.h"
 #include "Vsm_layer_tp3_w8.h"
+#include "Vsm_layer_tree.h"
+#include "Vsm_layer_tree_bug.h"
 #include "models/int/Mamba2Int.h"
 #include "sim/platform/rtl/MmuBeat.h"
 #include "tests/rtl/MixerPorts.h"
@@ -24,6 +26,7 @@ namespace {
 struct LayerPass {
   std::vector<Bits> resIn, resOut;  // beats in stream order
   IntLayerState after;
+  uint32_t nchild = 0;  // tree passes: children per node, 2 bits each
 };
 
 // Residual in: token-major, 8 int32 per beat.
@@ -67,6 +70,39 @@ std::vector<std::vector<LayerPass>> layerPasses(const Mamba2Int& m, int tokens, 
       else m.layerBatch(l, tokens, residual.data(), st.layers[size_t(l)]);
       lp.resOut = residualOutBeats(residual, tokens, dm);
       lp.after = st.layers[size_t(l)];
+      out[size_t(l)].push_back(std::move(lp));
+    }
+  }
+  return out;
+}
+
+// [layer][pass]: one pass per tree (parent lists in BFS order, all of
+// `tokens` nodes): node i runs layerDecode from its parent's state (node 0
+// from the state the previous pass left, which is its last node's).
+std::vector<std::vector<LayerPass>> treePasses(const Mamba2Int& m, const std::vector<std::vector<int>>& trees) {
+  const ModelConfig& c = m.config();
+  const int dm = c.dModel;
+  std::vector<std::vector<LayerPass>> out(size_t(c.nLayer));
+  IntState committed = m.initialState();
+  for (size_t p = 0; p < trees.size(); ++p) {
+    const std::vector<int>& parent = trees[p];
+    const int n = int(parent.size());
+    uint32_t nchild = 0;
+    for (int i = 1; i < n; ++i) nchild += 1u << (2 * parent[size_t(i)]);
+    std::vector<int32_t> residual(size_t(n * dm));
+    for (int t = 0; t < n; ++t) m.embed((int(p) * 37 + t * 71 + 11) % c.vocabSize, residual.data() + t * dm);
+    for (int l = 0; l < c.nLayer; ++l) {
+      LayerPass lp;
+      lp.nchild = nchild;
+      lp.resIn = residualInBeats(residual, n, dm);
+      std::vector<IntLayerState> st(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) {
+        st[size_t(i)] = i == 0 ? committed.layers[size_t(l)] : st[size_t(parent[size_t(i)])];
+        m.layerDecode(l, residual.data() + i * dm, st[size_t(i)]);
+      }
+      committed.layers[size_t(l)] = st.back();
+      lp.resOut = residualOutBeats(residual, n, dm);
+      lp.after = st.back();
       out[size_t(l)].push_back(std::move(lp));
     }
   }
@@ -213,8 +249,9 @@ LayerRun runLayers(Dut& dut, Rng& rng, const Mamba2Int& m, const std::vector<std
     const std::vector<Bits> wOut = weightBeats(L.outProj, bits);
     w.insert(w.end(), wOut.begin(), wOut.end());
     for (const LayerPass& p : passes[size_t(l)]) {
+      dut.nchild_i = p.nchild;
       const PassRun run = runPass(dut, rng, p.resIn, w, p.resOut.size(), pv, pr);
-      r.ok = r.ok && run.protocolOk && dut.idle_o;
+      r.ok = r.ok && run.protocolOk && dut.idle_o && !dut.tree_overflow_o;
       r.resBad += countMismatches(run.out, p.resOut);
       r.convBad += convMismatches(dut, p.after.conv, groups, kernel);
       r.ssmBad += ssmStateMismatches(dut, p.after.ssm);
@@ -226,9 +263,10 @@ LayerRun runLayers(Dut& dut, Rng& rng, const Mamba2Int& m, const std::vector<std
 }
 
 template <typename Dut>
-void checkLayer(const char* name, Rng& rng, const IntModelWeights& q, int tp, int passes) {
+void checkLayer(const char* name, Rng& rng, const IntModelWeights& q, int tp, int passes,
+                const std::vector<std::vector<int>>& trees = {}) {
   const Mamba2Int m(q);
-  const auto vectors = layerPasses(m, tp, passes);
+  const auto vectors = trees.empty() ? layerPasses(m, tp, passes) : treePasses(m, trees);
   {
     Dut dut;
     const LayerRun r = runLayers(dut, rng, m, vectors, 0.7, 0.6);
@@ -236,7 +274,7 @@ void checkLayer(const char* name, Rng& rng, const IntModelWeights& q, int tp, in
     CHECK(r.resBad == 0);
     CHECK(r.convBad == 0);
     CHECK(r.ssmBad == 0);
-    CHECK(r.passes == size_t(m.config().nLayer * passes));
+    CHECK(r.passes == size_t(m.config().nLayer) * vectors[0].size());
   }
   Dut dut;
   const LayerRun r = runLayers(dut, rng, m, vectors, 1.0, 1.0);
@@ -260,6 +298,15 @@ TEST_CASE("sm_mamba_layer with Tp = 3 matches Mamba2Int::layerBatch on every tin
   checkLayer<Vsm_layer_tp3_w8>("sm_mamba_layer (tiny-64, W8A8, Tp 3 chain)", rng, tiny64W8A8(), 3, 3);
 }
 
+TEST_CASE("sm_mamba_layer with a token tree of 4 nodes matches layerDecode from each node's parent state (tiny-64)",
+          "[rtl][layer]") {
+  Rng rng(testSeed("sm_mamba_layer tree", 0xB5));
+  // BFS parent lists: a tree (2, 1 children), a star, a chain, the tree again
+  const std::vector<std::vector<int>> trees = {
+      {-1, 0, 0, 1}, {-1, 0, 0, 0}, {-1, 0, 1, 2}, {-1, 0, 0, 1}, {-1, 0, 0, 2}};
+  checkLayer<Vsm_layer_tree>("sm_mamba_layer (tiny-64, W4A4, tree of 4 nodes)", rng, tiny64W4A4(), 4, 0, trees);
+}
+
 TEST_CASE("sm_mamba_layer matches Mamba2Int::layerDecode on every tiny-256 layer (W4A4)", "[rtl][layer]") {
   Rng rng(testSeed("sm_mamba_layer tiny-256", 0xB3));
   checkLayer<Vsm_layer_t256>("sm_mamba_layer (tiny-256, W4A4, Tp 1)", rng, tiny256W4A4(), 1, 2);
@@ -272,4 +319,17 @@ TEST_CASE("sm_mamba_layer regression catches a residual add off by one", "[rtl][
   const LayerRun r = runLayers(dut, rng, m, layerPasses(m, 1, 1), 0.7, 0.6);
   CHECK(r.resBad > 0);
   CHECK(r.convBad + r.ssmBad == 0);  // only the residual add is broken
+}
+
+TEST_CASE("sm_mamba_layer regression catches a child started from the wrong SSM state", "[rtl][layer]") {
+  Rng rng(testSeed("sm_mamba_layer tree bug", 0xB6));
+  const Mamba2Int m(tiny64W4A4());
+  {  // a chain: the previous node is the parent, so the bug does not show
+    Vsm_layer_tree_bug dut;
+    const LayerRun r = runLayers(dut, rng, m, treePasses(m, {{-1, 0, 1, 2}}), 0.7, 0.6);
+    CHECK(r.resBad + r.convBad + r.ssmBad == 0);
+  }
+  Vsm_layer_tree_bug dut;
+  const LayerRun r = runLayers(dut, rng, m, treePasses(m, {{-1, 0, 0, 0}}), 0.7, 0.6);
+  CHECK(r.resBad > 0);
 }
