@@ -3,7 +3,7 @@
 // Mamba2Int::layerBatch computes (layerDecode at Tp = 1):
 //   residual → pre-RMSNorm → Bits-bit quantizer → in_proj (sm_mmu)
 //   → sm_mixer (conv, SSM, gate; on-chip conv and SSM states)
-//   → gated RMSNorm → online rotation → Bits-bit quantizer
+//   → gated RMSNorm → online rotation (H_K ⊗ H_HtuPoints) → Bits-bit quantizer
 //   → out_proj (the same sm_mmu) → + residual.
 // Streams (valid/ready):
 //  * res_i: the residual of the Tp tokens, token-major, 8 int32 per beat
@@ -37,6 +37,7 @@ module sm_mamba_layer #(
   parameter int unsigned HeadDim   = 16,
   parameter int unsigned DState    = 16,
   parameter int unsigned Bits      = 4,
+  parameter int unsigned HtuPoints = 128,  // FWHT points; K = DInner / HtuPoints
   parameter int unsigned Tp        = 1,
   parameter int unsigned Tree      = 0,  // 1: the Tp tokens are a token tree (Tp >= 2)
   parameter int unsigned TreeDepth = 2,  // node states the tree FIFO holds
@@ -56,7 +57,8 @@ module sm_mamba_layer #(
   localparam int unsigned WBeatW   = 64 * Bits + 2 * 8 * SW,
   localparam int unsigned NwBeats  = (DModel > DInner ? DModel : DInner) / 8,
   localparam int unsigned NwW      = sm_pkg::idx_width(NwBeats),
-  localparam int unsigned ChildW   = sm_pkg::cnt_width(Tp > 1 ? Tp - 1 : 1)
+  localparam int unsigned ChildW   = sm_pkg::cnt_width(Tp > 1 ? Tp - 1 : 1),
+  localparam int unsigned HtuK     = DInner / HtuPoints
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -104,6 +106,7 @@ module sm_mamba_layer #(
   input  logic [4:0]               shift_in_i,
   input  logic [4:0]               shift_out_i,
   input  logic [4:0]               shift_rot_i,
+  input  logic [HtuK*HtuK-1:0]     hk_signs_i,   // H_K signs (sm_norm_quant)
   // states (while idle)
   output logic                     idle_o,
   input  logic                     win_we_i,
@@ -180,6 +183,7 @@ module sm_mamba_layer #(
     .nw_addr_i   (MIW'(nw_addr_i)),
     .nw_data_i   (nw_pre),
     .shift_i     (5'd0),
+    .hk_signs_i  (1'b0),
     .data_i      (res_i),
     .valid_i     (res_valid_i && phase_q == PhPre && 32'(ri_t_q) < Tp),
     .ready_o     (pre_ready),
@@ -495,7 +499,8 @@ module sm_mamba_layer #(
     .Len     (DInner),
     .WBits   (13),
     .OutBits (Bits),
-    .Rotate  (1)
+    .Rotate  (1),
+    .Points  (HtuPoints)
   ) u_gatednorm (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -509,6 +514,7 @@ module sm_mamba_layer #(
     .nw_addr_i   (DIW'(nw_addr_i)),
     .nw_data_i   (nw_data_i),
     .shift_i     (shift_rot_i),
+    .hk_signs_i  (hk_signs_i),
     .data_i      (yz),
     .valid_i     (yz_valid),
     .ready_o     (yz_ready),

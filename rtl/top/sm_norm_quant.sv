@@ -5,9 +5,14 @@
 // * the front of the layer (what Mamba2Int::project does before in_proj):
 //   residual → pre-RMSNorm (int11 weights) → 4/8-bit in_proj input, with
 //   Rotate = 0 (the in_proj-side rotation is folded offline).
-// Rotation: the Len-point Walsh-Hadamard butterfly (sm_fwht), then >>>
-// shift_i: built for Len a power of two (H_K with K = 1, as tiny-64 and
-// tiny-256's d_inner); the K-point stage for Len = K · 2^m is not wired in.
+// Rotation (SPEC §3, H_Len = H_K ⊗ H_Points, what intops::hadamardInt does):
+// * K = Len / Points = 1: the Len-point Walsh-Hadamard butterfly (sm_fwht)
+//   in one beat, then >>> shift_i;
+// * K > 1: each of the K blocks of Points values through one Points-point
+//   sm_fwht, then each column (the K values at one position) through
+//   sm_hadamard_k with the sign matrix hk_signs_i (row-major, bit a·K + b set
+//   = -1) and shift_i. The vector is gathered in one buffer that both steps
+//   write back in place; one vector at a time.
 // Input stream: int32, 8 per beat. Output stream: OutBits-bit codes (lane l
 // in bits OutBits·l…) and the group exponent.
 // Configuration (stable while a vector flows): the norm table port and
@@ -20,7 +25,9 @@ module sm_norm_quant #(
   parameter int unsigned WBits     = 13,
   parameter int unsigned OutBits   = 4,
   parameter int unsigned Rotate    = 1,
+  parameter int unsigned Points    = Len,  // FWHT points (a power of two dividing Len)
   parameter int unsigned InjectBug = 0,
+  localparam int unsigned K        = Len / Points,
   localparam int unsigned Beats    = Len / 8,
   localparam int unsigned BW       = sm_pkg::idx_width(Beats),
   localparam int unsigned XsW      = sm_pkg::ActExpWidth
@@ -39,6 +46,7 @@ module sm_norm_quant #(
   input  logic [8*WBits-1:0]    nw_data_i,
   /* verilator lint_off UNUSEDSIGNAL */
   input  logic [4:0]            shift_i,  // not used when Rotate = 0
+  input  logic [K*K-1:0]        hk_signs_i,  // used when K > 1
   /* verilator lint_on UNUSEDSIGNAL */
   // streams
   input  logic [8*32-1:0]       data_i,
@@ -89,7 +97,138 @@ module sm_norm_quant #(
   // ---- online rotation (or none) ----
   logic            r_valid, r_ready;
   logic [8*32-1:0] r_y;
-  if (Rotate != 0) begin : g_rotate
+  if (Rotate != 0 && K > 1) begin : g_rotate_k
+    localparam int unsigned LogPoints = $clog2(Points);
+    localparam int unsigned KBW       = sm_pkg::cnt_width(K);
+    localparam int unsigned ColW      = sm_pkg::cnt_width(Points);
+    typedef enum logic [2:0] {RkGather, RkFwht, RkCols, RkEmit} rk_e;
+    rk_e               st_q, st_d;
+    logic [Len*32-1:0] vec_q, vec_d;
+    logic [BW-1:0]     g_q, g_d;          // gather / emit beat
+    logic [KBW-1:0]    fi_q, fi_d, fo_q, fo_d;  // FWHT blocks in / out
+    logic [ColW-1:0]   ci_q, ci_d, co_q, co_d;  // columns in / out
+    logic              f_ready, f_valid, k_ready, k_valid;
+    logic [Points*32-1:0] f_y;
+    logic [K*32-1:0]   col_in, k_y;
+
+    assign n_ready = st_q == RkGather;
+    always_comb begin
+      for (int unsigned b = 0; b < K; b++) col_in[b*32 +: 32] = vec_q[(b*Points + 32'(ci_q))*32 +: 32];
+    end
+
+    sm_fwht #(
+      .LogPoints (LogPoints),
+      .Width     (32)
+    ) u_fwht (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .data_i  (vec_q[32'(fi_q)*Points*32 +: Points*32]),
+      .valid_i (st_q == RkFwht && 32'(fi_q) < K),
+      .ready_o (f_ready),
+      .data_o  (f_y),
+      .valid_o (f_valid),
+      .ready_i (1'b1)
+    );
+
+    sm_hadamard_k #(
+      .MaxK      (K),
+      .InWidth   (32),
+      .AccWidth  (40),
+      .OutWidth  (32),
+      .InjectBug (InjectBug)
+    ) u_hk (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .k_i     (KBW'(K)),
+      .signs_i (hk_signs_i),
+      .shift_i (shift_i),
+      .data_i  (col_in),
+      .valid_i (st_q == RkCols && 32'(ci_q) < Points),
+      .ready_o (k_ready),
+      .data_o  (k_y),
+      .valid_o (k_valid),
+      .ready_i (1'b1)
+    );
+
+    assign r_valid = st_q == RkEmit;
+    assign r_y     = vec_q[32'(g_q)*256 +: 256];
+
+    always_comb begin
+      st_d  = st_q;
+      vec_d = vec_q;
+      g_d   = g_q;
+      fi_d  = fi_q;
+      fo_d  = fo_q;
+      ci_d  = ci_q;
+      co_d  = co_q;
+      case (st_q)
+        RkGather: begin
+          if (n_valid) begin
+            vec_d[32'(g_q)*256 +: 256] = n_y;
+            g_d = g_q + 1'b1;
+            if (32'(g_q) == Beats - 1) begin
+              g_d  = '0;
+              st_d = RkFwht;
+            end
+          end
+        end
+        RkFwht: begin  // blocks in place: block b is taken before its result lands
+          if (32'(fi_q) < K && f_ready) fi_d = fi_q + 1'b1;
+          if (f_valid) begin
+            vec_d[32'(fo_q)*Points*32 +: Points*32] = f_y;
+            fo_d = fo_q + 1'b1;
+            if (32'(fo_q) == K - 1) begin
+              fi_d = '0;
+              fo_d = '0;
+              st_d = RkCols;
+            end
+          end
+        end
+        RkCols: begin  // columns in place, likewise
+          if (32'(ci_q) < Points && k_ready) ci_d = ci_q + 1'b1;
+          if (k_valid) begin
+            for (int unsigned a = 0; a < K; a++) vec_d[(a*Points + 32'(co_q))*32 +: 32] = k_y[a*32 +: 32];
+            co_d = co_q + 1'b1;
+            if (32'(co_q) == Points - 1) begin
+              ci_d = '0;
+              co_d = '0;
+              st_d = RkEmit;
+            end
+          end
+        end
+        default: begin  // RkEmit
+          if (r_ready) begin
+            g_d = g_q + 1'b1;
+            if (32'(g_q) == Beats - 1) begin
+              g_d  = '0;
+              st_d = RkGather;
+            end
+          end
+        end
+      endcase
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        st_q <= RkGather;
+        g_q  <= '0;
+        fi_q <= '0;
+        fo_q <= '0;
+        ci_q <= '0;
+        co_q <= '0;
+      end else begin
+        st_q <= st_d;
+        g_q  <= g_d;
+        fi_q <= fi_d;
+        fo_q <= fo_d;
+        ci_q <= ci_d;
+        co_q <= co_d;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      vec_q <= vec_d;
+    end
+  end else if (Rotate != 0) begin : g_rotate
     localparam int unsigned LogPoints = $clog2(Len);
     logic [Len*32-1:0] vec_q, vec_d;
     logic                 full_q, full_d;

@@ -13,6 +13,7 @@
 #include "Vsm_layer_tree.h"
 #include "Vsm_layer_tree_bug.h"
 #include "models/int/Mamba2Int.h"
+#include "models/rotation/Hadamard.h"
 #include "sim/platform/rtl/MmuBeat.h"
 #include "tests/rtl/MixerPorts.h"
 #include "tests/rtl/RtlTestSupport.h"
@@ -162,6 +163,11 @@ void loadNorms(Dut& dut, const Mamba2Int& m, int l) {
   dut.shift_in_i = uint8_t(L.inProj.outShift);
   dut.shift_out_i = uint8_t(L.outProj.outShift);
   dut.shift_rot_i = uint8_t(intops::hadamardShift(m.config().dInner));
+  const HadamardSplit split = hadamardSplit(m.config().dInner);
+  const std::vector<int8_t> hk = hadamardMatrix(split.k);
+  Bits signs(unsigned(split.k * split.k));
+  for (size_t i = 0; i < hk.size(); ++i) signs.set(unsigned(i), 1, hk[i] < 0);
+  signs.store(dut.hk_signs_i);
 }
 
 struct PassRun {
@@ -309,7 +315,8 @@ TEST_CASE("sm_mamba_layer with a token tree of 4 nodes matches layerDecode from 
 
 TEST_CASE("sm_mamba_layer matches Mamba2Int::layerDecode on every tiny-256 layer (W4A4)", "[rtl][layer]") {
   Rng rng(testSeed("sm_mamba_layer tiny-256", 0xB3));
-  checkLayer<Vsm_layer_t256>("sm_mamba_layer (tiny-256, W4A4, Tp 1)", rng, tiny256W4A4(), 1, 2);
+  REQUIRE(hadamardSplit(512).k == 4);  // the rotation runs the K-point stage
+  checkLayer<Vsm_layer_t256>("sm_mamba_layer (tiny-256, W4A4, Tp 1, H_4 x H_128)", rng, tiny256W4A4(), 1, 2);
 }
 
 TEST_CASE("sm_mamba_layer regression catches a residual add off by one", "[rtl][layer]") {

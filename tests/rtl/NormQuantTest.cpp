@@ -8,10 +8,14 @@
 
 #include "Vsm_norm_quant.h"
 #include "Vsm_norm_quant_bug.h"
+#include "Vsm_norm_quant_k12.h"
+#include "Vsm_norm_quant_k12_bug.h"
 #include "Vsm_norm_quant_w8.h"
 #include "Vsm_prenorm.h"
 #include "Vsm_prenorm_w8.h"
+#include "models/int/IntTables.h"
 #include "models/int/Mamba2Int.h"
+#include "models/rotation/Hadamard.h"
 #include "tests/rtl/RmsLutPort.h"
 #include "tests/rtl/RtlTestSupport.h"
 #include "tests/rtl/TinyModel.h"
@@ -158,4 +162,72 @@ TEST_CASE("sm_norm_quant regression catches a wrong rotation shift", "[rtl][mixe
   const Mamba2Int m(tiny64W4A4());
   Vsm_norm_quant_bug dut;
   CHECK(runNq(dut, rng, m, nqVectors(m, 4, Place::GatedOut), Place::GatedOut, 0.7, 0.6).bad > 0);
+}
+
+namespace {
+
+// Random gated-norm vectors of Len values against intops::rmsnorm →
+// hadamardInt (split K x Points) → quantizePot: the K-point path.
+template <typename Dut>
+NqRun runRandomNq(Dut& dut, Rng& rng, int len, int vectors, double pv, double pr) {
+  const intops::RmsLut lut = intops::makeRmsLut(len, 1e-5, intops::kYFrac, 10);
+  const HadamardSplit split = hadamardSplit(len);
+  const std::vector<int8_t> hk = hadamardMatrix(split.k);
+  const int shift = intops::hadamardShift(len);
+  std::vector<int16_t> w(static_cast<size_t>(len));
+  for (int16_t& x : w) x = int16_t(spreadSigned(rng, 13));
+  NqVectors v;
+  v.in.resize(1);
+  v.out.resize(1);
+  for (int t = 0; t < vectors; ++t) {
+    std::vector<int32_t> x(static_cast<size_t>(len)), g(static_cast<size_t>(len));
+    const unsigned mag = 4 + unsigned(rng.below(14));  // vectors from tiny to large RMS
+    for (int32_t& e : x) e = int32_t(spreadSigned(rng, mag));
+    intops::rmsnorm(lut, x.data(), w.data(), len, g.data());
+    intops::hadamardInt(g.data(), split, hk, shift);
+    addBeats(v, 0, x, intops::quantizePot(g, 4), 4);
+  }
+  reset(dut);
+  configure(dut, lut, w, 13, shift);
+  Bits signs(unsigned(split.k * split.k));
+  for (size_t i = 0; i < hk.size(); ++i) signs.set(unsigned(i), 1, hk[i] < 0);
+  signs.store(dut.hk_signs_i);
+  const StreamRun run = runStream(
+      dut, rng, v.in[0], v.out[0].size(), [](Dut& d, const Bits& b) { b.store(d.data_i); },
+      [](Dut& d) {
+        Bits o(8 * 4 + 4);
+        o.set(0, 32, d.data_o);
+        o.set(32, 4, d.exp_o);
+        return o;
+      },
+      pv, pr);
+  NqRun r;
+  r.ok = run.protocolOk;
+  r.bad = countMismatches(run.outputs, v.out[0]);
+  r.beats = run.outputs.size();
+  r.cycles = run.lastOutCycle - run.firstInCycle + 1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("sm_norm_quant's K-point rotation (d_inner 1536 = 12 x 128, mamba2-130m) matches hadamardInt",
+          "[rtl][mixer]") {
+  Rng rng(testSeed("sm_norm_quant k12", 0xAD));
+  REQUIRE(hadamardSplit(1536).k == 12);
+  REQUIRE(hadamardSplit(1536).pow2 == 128);
+  {
+    Vsm_norm_quant_k12 dut;
+    const NqRun r = runRandomNq(dut, rng, 1536, 12, 0.7, 0.6);
+    CHECK(r.ok);
+    CHECK(r.bad == 0);
+    CHECK(r.beats == 12 * 192);
+  }
+  Vsm_norm_quant_k12 dut;
+  const NqRun r = runRandomNq(dut, rng, 1536, 4, 1.0, 1.0);
+  CHECK(r.bad == 0);
+  std::printf("[cycles] sm_norm_quant (gated norm, Len 1536 = 12 x 128, 4-bit): %llu cycles for 4 vectors stall-free\n",
+              static_cast<unsigned long long>(r.cycles));
+  Vsm_norm_quant_k12_bug bug;
+  CHECK(runRandomNq(bug, rng, 1536, 2, 0.7, 0.6).bad > 0);
 }
