@@ -53,7 +53,13 @@ files_of() {
 }
 
 # unit label | top module | parameters (name=value ...) at LightMamba sizes
-#            | [smaller parameters for --quick] | [generic-only: no synth_xilinx row]
+#            | [smaller parameters for --quick]
+#            | [flags: generic-only (no synth_xilinx row); long-only (not with
+#               --quick); blackbox=m1,m2 (those sub-units, synthesized in their
+#               own rows, stay black boxes: the row checks the glue around them)]
+# The layer top's sub-units; its rows check the layer's own logic, and
+# layer_whole (long-only: ~8 min of Yosys) the whole layer at a small size.
+layer_units="sm_mixer,sm_norm_quant,sm_mmu,sm_tree_fifo"
 units=(
   "act_quant4|sm_act_quant|Bits=4 GroupSize=8 InWidth=32"
   "act_quant8|sm_act_quant|Bits=8 GroupSize=8 InWidth=32"
@@ -69,14 +75,22 @@ units=(
   "ssmu_tiny64|sm_ssmu|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8"
   "mixer_tiny64|sm_mixer|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8|generic-only"
   "norm_quant_tiny64|sm_norm_quant|Len=128 WBits=13 OutBits=4 Rotate=1|Len=32 WBits=13 OutBits=4 Rotate=1|generic-only"
-  "layer_tiny64|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=1|DModel=32 Heads=8 HeadDim=8 DState=8 Bits=4 Tp=1|generic-only"
+  "norm_quant_k4|sm_norm_quant|Len=512 WBits=13 OutBits=4 Rotate=1 Points=128|Len=64 WBits=13 OutBits=4 Rotate=1 Points=16|generic-only"
+  "layer_tiny64|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=1||generic-only blackbox=$layer_units"
+  "layer_tp3_w8|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=8 Tp=3||generic-only blackbox=$layer_units"
+  "layer_tree4|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=4 Tree=1 TreeDepth=2||generic-only blackbox=$layer_units"
+  "layer_t256|sm_mamba_layer|DModel=256 Heads=16 HeadDim=32 DState=32 Bits=4 HtuPoints=128 Tp=1||generic-only blackbox=$layer_units"
+  "layer_whole|sm_mamba_layer|DModel=32 Heads=8 HeadDim=8 DState=8 Bits=4 Tp=1||generic-only long-only"
   "tree_fifo|sm_tree_fifo|Width=64 TileWords=1024 Depth=8 MaxChildren=4"
 )
 
-script_for() {  # top params flow
-  local top="$1" params="$2" flow="$3" s
+script_for() {  # top params flow flags
+  local top="$1" params="$2" flow="$3" flags="${4:-}" s f bb
   s="read_verilog -sv $pkg $(files_of "$top" | tr '\n' ' '); "
   for p in $params; do s+="chparam -set ${p%%=*} ${p#*=} $top; "; done
+  for f in $flags; do
+    if [[ "$f" == blackbox=* ]]; then bb="${f#blackbox=}"; s+="blackbox ${bb//,/ }; "; fi
+  done
   if [[ "$flow" == generic ]]; then
     # synth's own script, except that inferred memories stay $mem cells (RAM)
     # instead of being flattened into flip-flops by memory_map.
@@ -98,11 +112,12 @@ fail=0
 if [[ "$mode" == generic ]]; then
   done_labels=()
   for u in "${units[@]}"; do
-    IFS='|' read -r label top params small _ <<<"$u"
+    IFS='|' read -r label top params small flags <<<"$u"
     [[ -n "$only" && "$only" != "$label" ]] && continue
+    [[ "$quick" == 1 && " $flags " == *" long-only "* ]] && continue
     [[ "$quick" == 1 && -n "$small" ]] && params="$small"
     (
-      if yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
+      if yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic "$flags")" >/dev/null 2>&1; then
         echo "ok   generic synth, no latches: $label ($top $params)"
       else
         echo "FAIL generic synth: $label ($top $params), see $out/$label.generic.log"
@@ -123,14 +138,15 @@ declare -A res
 for u in "${units[@]}"; do
   IFS='|' read -r label top params small flags <<<"$u"
   [[ -n "$only" && "$only" != "$label" ]] && continue
+  [[ "$quick" == 1 && " $flags " == *" long-only "* ]] && continue
   [[ "$quick" == 1 && -n "$small" ]] && params="$small"
-  if ! yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic)" >/dev/null 2>&1; then
+  if ! yosys -q -l "$out/$label.generic.log" -p "$(script_for "$top" "$params" generic "$flags")" >/dev/null 2>&1; then
     echo "FAIL generic synth: $label ($top $params), see $out/$label.generic.log"
     fail=1
     continue
   fi
   echo "ok   generic synth, no latches: $label ($top $params)"
-  [[ "$flags" == generic-only ]] && continue
+  [[ " $flags " == *" generic-only "* ]] && continue
   if ! yosys -q -l "$out/$label.xcup.log" -p "$(script_for "$top" "$params" xcup)" >/dev/null 2>&1; then
     echo "FAIL synth_xilinx: $label, see $out/$label.xcup.log"
     fail=1
