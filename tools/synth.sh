@@ -75,7 +75,7 @@ units=(
   "ssmu_tiny64|sm_ssmu|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8"
   "mixer_tiny64|sm_mixer|Heads=8 HeadDim=16 DState=16|Heads=8 HeadDim=8 DState=8|generic-only"
   "norm_quant_tiny64|sm_norm_quant|Len=128 WBits=13 OutBits=4 Rotate=1|Len=32 WBits=13 OutBits=4 Rotate=1|generic-only"
-  "norm_quant_k4|sm_norm_quant|Len=512 WBits=13 OutBits=4 Rotate=1 Points=128|Len=64 WBits=13 OutBits=4 Rotate=1 Points=16|generic-only"
+  "norm_quant_k4|sm_norm_quant|Len=512 WBits=13 OutBits=4 Rotate=1 Points=128|Len=64 WBits=13 OutBits=4 Rotate=1 Points=16|generic-only blackbox=sm_rmsnorm,sm_act_quant"
   "layer_tiny64|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=1||generic-only blackbox=$layer_units"
   "layer_tp3_w8|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=8 Tp=3||generic-only blackbox=$layer_units"
   "layer_tree4|sm_mamba_layer|DModel=64 Heads=8 HeadDim=16 DState=16 Bits=4 Tp=4 Tree=1 TreeDepth=2||generic-only blackbox=$layer_units"

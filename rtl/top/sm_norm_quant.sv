@@ -110,10 +110,27 @@ module sm_norm_quant #(
     logic              f_ready, f_valid, k_ready, k_valid;
     logic [Points*32-1:0] f_y;
     logic [K*32-1:0]   col_in, k_y;
+    logic [Points*32-1:0] blk_in;
 
     assign n_ready = st_q == RkGather;
+    // Reads of the vector by block, column and beat, written as one-hot
+    // selects: Yosys makes variable part-selects of a Len·32-bit vector
+    // into barrel shifters and takes minutes over them.
     always_comb begin
-      for (int unsigned b = 0; b < K; b++) col_in[b*32 +: 32] = vec_q[(b*Points + 32'(ci_q))*32 +: 32];
+      col_in = '0;
+      blk_in = '0;
+      r_y    = '0;
+      for (int unsigned j = 0; j < Points; j++) begin
+        if (32'(ci_q) == j) begin
+          for (int unsigned b = 0; b < K; b++) col_in[b*32 +: 32] = vec_q[(b*Points + j)*32 +: 32];
+        end
+      end
+      for (int unsigned b = 0; b < K; b++) begin
+        if (32'(fi_q) == b) blk_in = vec_q[b*Points*32 +: Points*32];
+      end
+      for (int unsigned g = 0; g < Beats; g++) begin
+        if (32'(g_q) == g) r_y = vec_q[g*256 +: 256];
+      end
     end
 
     sm_fwht #(
@@ -122,7 +139,7 @@ module sm_norm_quant #(
     ) u_fwht (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
-      .data_i  (vec_q[32'(fi_q)*Points*32 +: Points*32]),
+      .data_i  (blk_in),
       .valid_i (st_q == RkFwht && 32'(fi_q) < K),
       .ready_o (f_ready),
       .data_o  (f_y),
@@ -151,7 +168,6 @@ module sm_norm_quant #(
     );
 
     assign r_valid = st_q == RkEmit;
-    assign r_y     = vec_q[32'(g_q)*256 +: 256];
 
     always_comb begin
       st_d  = st_q;
@@ -164,7 +180,9 @@ module sm_norm_quant #(
       case (st_q)
         RkGather: begin
           if (n_valid) begin
-            vec_d[32'(g_q)*256 +: 256] = n_y;
+            for (int unsigned g = 0; g < Beats; g++) begin
+              if (32'(g_q) == g) vec_d[g*256 +: 256] = n_y;
+            end
             g_d = g_q + 1'b1;
             if (32'(g_q) == Beats - 1) begin
               g_d  = '0;
@@ -175,7 +193,9 @@ module sm_norm_quant #(
         RkFwht: begin  // blocks in place: block b is taken before its result lands
           if (32'(fi_q) < K && f_ready) fi_d = fi_q + 1'b1;
           if (f_valid) begin
-            vec_d[32'(fo_q)*Points*32 +: Points*32] = f_y;
+            for (int unsigned b = 0; b < K; b++) begin
+              if (32'(fo_q) == b) vec_d[b*Points*32 +: Points*32] = f_y;
+            end
             fo_d = fo_q + 1'b1;
             if (32'(fo_q) == K - 1) begin
               fi_d = '0;
@@ -187,7 +207,11 @@ module sm_norm_quant #(
         RkCols: begin  // columns in place, likewise
           if (32'(ci_q) < Points && k_ready) ci_d = ci_q + 1'b1;
           if (k_valid) begin
-            for (int unsigned a = 0; a < K; a++) vec_d[(a*Points + 32'(co_q))*32 +: 32] = k_y[a*32 +: 32];
+            for (int unsigned j = 0; j < Points; j++) begin
+              if (32'(co_q) == j) begin
+                for (int unsigned a = 0; a < K; a++) vec_d[(a*Points + j)*32 +: 32] = k_y[a*32 +: 32];
+              end
+            end
             co_d = co_q + 1'b1;
             if (32'(co_q) == Points - 1) begin
               ci_d = '0;
@@ -243,7 +267,9 @@ module sm_norm_quant #(
       full_d = full_q && !h_ready;
       g_d    = g_q;
       if (n_valid && n_ready) begin
-        vec_d[32'(g_q)*256 +: 256] = n_y;
+        for (int unsigned g = 0; g < Beats; g++) begin
+          if (32'(g_q) == g) vec_d[g*256 +: 256] = n_y;
+        end
         g_d = g_q + 1'b1;
         if (32'(g_q) == Beats - 1) begin
           g_d    = '0;
@@ -271,8 +297,13 @@ module sm_norm_quant #(
     always_comb begin
       s_d = s_q;
       if (h_valid && r_ready) s_d = (32'(s_q) == Beats - 1) ? '0 : s_q + 1'b1;
-      for (int unsigned l = 0; l < 8; l++) begin
-        r_y[l*32 +: 32] = $signed(h_y[(32'(s_q)*8 + l)*32 +: 32]) >>> (shift_i + 5'(InjectBug != 0));
+      r_y = '0;
+      for (int unsigned g = 0; g < Beats; g++) begin
+        if (32'(s_q) == g) begin
+          for (int unsigned l = 0; l < 8; l++) begin
+            r_y[l*32 +: 32] = $signed(h_y[(g*8 + l)*32 +: 32]) >>> (shift_i + 5'(InjectBug != 0));
+          end
+        end
       end
     end
 
