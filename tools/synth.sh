@@ -58,7 +58,7 @@ files_of() {
 #               --quick); blackbox=m1,m2 (those sub-units, synthesized in their
 #               own rows, stay black boxes: the row checks the glue around them)]
 # The layer top's sub-units; its rows check the layer's own logic, and
-# layer_whole (long-only: ~8 min of Yosys) the whole layer at a small size.
+# layer_whole (long-only: ~7 min of Yosys) the whole layer at a small size.
 layer_units="sm_mixer,sm_norm_quant,sm_mmu,sm_tree_fifo"
 units=(
   "act_quant4|sm_act_quant|Bits=4 GroupSize=8 InWidth=32"
