@@ -1,6 +1,8 @@
 // One Mamba2 layer (SPEC §3-4) for Tp tokens in sequence (a chain: each
 // token's conv and SSM state follows the previous token's), what
-// Mamba2Int::layerBatch computes (layerDecode at Tp = 1):
+// Mamba2Int::layerBatch computes (layerDecode at Tp = 1), or with Tree = 1
+// for the Tp nodes of a token tree in BFS order, each node from its
+// parent's state (SPEC §5; the node states go through sm_tree_fifo):
 //   residual → pre-RMSNorm → Bits-bit quantizer → in_proj (sm_mmu)
 //   → sm_mixer (conv, SSM, gate; on-chip conv and SSM states)
 //   → gated RMSNorm → online rotation (H_K ⊗ H_HtuPoints) → Bits-bit quantizer
@@ -25,9 +27,9 @@
 // Configuration, stable while not idle_o: the mixer's ports (sm_mixer), the
 // two norms' thresholds and tables (nt_sel_i: 0 pre-norm, 1 gated norm) and
 // weights (nw_*: 8 lanes of 13 bits; the pre-norm's 11-bit weights in the
-// low 11 bits of each lane), the in_proj / out_proj output shifts and the
-// rotation shift. The conv and SSM states are loaded and read through the
-// mixer's ports while idle_o.
+// low 11 bits of each lane), the in_proj / out_proj output shifts, the
+// rotation shift and the H_K signs (sm_norm_quant). The conv and SSM states
+// are loaded and read through the mixer's ports while idle_o.
 // InjectBug = 1 adds one to the residual sum; 2 (Tree = 1) leaves the SSM
 // state of the previous node in place of the parent's (regression
 // self-checks).
