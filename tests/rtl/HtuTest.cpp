@@ -10,6 +10,7 @@
 #include "models/common/Error.h"
 #include "models/int/IntOps.h"
 #include "models/rotation/Hadamard.h"
+#include "sim/platform/rtl/HtuSigns.h"
 #include "tests/rtl/GoldenFiles.h"
 #include "tests/rtl/RtlCycles.h"
 #include "tests/rtl/RtlTestSupport.h"
@@ -64,10 +65,7 @@ template <typename Dut>
 StreamRun runK(Dut& dut, Rng& rng, int k, const std::vector<int8_t>& km, int shift, const std::vector<Bits>& cols,
                double pv, double pr) {
   reset(dut);
-  Bits signs(kMaxK * kMaxK);
-  for (int a = 0; a < k; ++a)
-    for (int b = 0; b < k; ++b) signs.set(unsigned(a) * kMaxK + unsigned(b), 1, km[size_t(a * k + b)] < 0);
-  signs.store(dut.signs_i);
+  rtl::htuSignBits(km, k, kMaxK).store(dut.signs_i);
   dut.k_i = uint8_t(k);
   dut.shift_i = uint8_t(shift);
   return runStream(

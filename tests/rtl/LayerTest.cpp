@@ -14,8 +14,10 @@
 #include "Vsm_layer_tree_bug.h"
 #include "models/int/Mamba2Int.h"
 #include "models/rotation/Hadamard.h"
+#include "sim/platform/rtl/HtuSigns.h"
 #include "sim/platform/rtl/MmuBeat.h"
 #include "tests/rtl/MixerPorts.h"
+#include "tests/rtl/RmsLutPort.h"
 #include "tests/rtl/RtlTestSupport.h"
 #include "tests/rtl/TinyModel.h"
 
@@ -133,11 +135,7 @@ void loadNorms(Dut& dut, const Mamba2Int& m, int l) {
   const std::vector<int16_t>* ws[2] = {&L.normW, &L.gatedNormW};
   Bits alpha(2 * 8 * 64), l2d(2 * 8 * 6), off(2 * 8 * 6);
   for (unsigned n = 0; n < 2; ++n) {
-    for (unsigned i = 0; i < 8; ++i) {
-      alpha.set((n * 8 + i) * 64, 64, uint64_t(luts[n]->alpha[i]));
-      l2d.set((n * 8 + i) * 6, 6, luts[n]->log2denom[i]);
-      off.set((n * 8 + i) * 6, 6, luts[n]->offset[i]);
-    }
+    packRmsThresholds(*luts[n], alpha, l2d, off, n);
     dut.nt_sel_i = n;
     dut.nt_we_i = 1;
     for (size_t a = 0; a < luts[n]->table.size(); ++a) {
@@ -165,9 +163,7 @@ void loadNorms(Dut& dut, const Mamba2Int& m, int l) {
   dut.shift_rot_i = uint8_t(intops::hadamardShift(m.config().dInner));
   const HadamardSplit split = hadamardSplit(m.config().dInner);
   const std::vector<int8_t> hk = hadamardMatrix(split.k);
-  Bits signs(unsigned(split.k * split.k));
-  for (size_t i = 0; i < hk.size(); ++i) signs.set(unsigned(i), 1, hk[i] < 0);
-  signs.store(dut.hk_signs_i);
+  rtl::htuSignBits(hk, split.k, unsigned(split.k)).store(dut.hk_signs_i);
 }
 
 struct PassRun {

@@ -16,6 +16,7 @@
 #include "models/int/IntTables.h"
 #include "models/int/Mamba2Int.h"
 #include "models/rotation/Hadamard.h"
+#include "sim/platform/rtl/HtuSigns.h"
 #include "tests/rtl/RmsLutPort.h"
 #include "tests/rtl/RtlTestSupport.h"
 #include "tests/rtl/TinyModel.h"
@@ -189,9 +190,7 @@ NqRun runRandomNq(Dut& dut, Rng& rng, int len, int vectors, double pv, double pr
   }
   reset(dut);
   configure(dut, lut, w, 13, shift);
-  Bits signs(unsigned(split.k * split.k));
-  for (size_t i = 0; i < hk.size(); ++i) signs.set(unsigned(i), 1, hk[i] < 0);
-  signs.store(dut.hk_signs_i);
+  rtl::htuSignBits(hk, split.k, unsigned(split.k)).store(dut.hk_signs_i);
   const StreamRun run = runStream(
       dut, rng, v.in[0], v.out[0].size(), [](Dut& d, const Bits& b) { b.store(d.data_i); },
       [](Dut& d) {

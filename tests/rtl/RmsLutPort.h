@@ -7,14 +7,21 @@
 
 namespace specmamba::rtltest {
 
+// The thresholds, shifts and offsets of L as sm_rmsnorm's alpha_i,
+// log2denom_i, offset_i; the n-th table of ports that carry several (as
+// sm_mamba_layer's nrm_* do: [0] pre-norm, [1] gated).
+inline void packRmsThresholds(const intops::RmsLut& L, Bits& alpha, Bits& l2d, Bits& off, unsigned n = 0) {
+  for (unsigned i = 0; i < 8; ++i) {
+    alpha.set((n * 8 + i) * 64, 64, uint64_t(L.alpha[i]));
+    l2d.set((n * 8 + i) * 6, 6, L.log2denom[i]);
+    off.set((n * 8 + i) * 6, 6, L.offset[i]);
+  }
+}
+
 template <typename Dut>
 void loadRmsLut(Dut& dut, const intops::RmsLut& L) {
   Bits alpha(8 * 64), l2d(8 * 6), off(8 * 6);
-  for (unsigned i = 0; i < 8; ++i) {
-    alpha.set(i * 64, 64, uint64_t(L.alpha[i]));
-    l2d.set(i * 6, 6, L.log2denom[i]);
-    off.set(i * 6, 6, L.offset[i]);
-  }
+  packRmsThresholds(L, alpha, l2d, off);
   alpha.store(dut.alpha_i);
   l2d.store(dut.log2denom_i);
   off.store(dut.offset_i);

@@ -8,6 +8,7 @@
 #include "Vsm_hadamard_k_sc.h"
 #include "models/common/Error.h"
 #include "models/rotation/Hadamard.h"
+#include "sim/platform/rtl/HtuSigns.h"
 #include "sim/platform/rtl/RtlDriver.h"
 #include "sim/platform/rtl/RtlUnits.h"
 #include "sim/platform/units/Htu.h"
@@ -36,12 +37,7 @@ class RtlHtu final : public Htu {
     kStage_.shift_i(shift_);
     outReady_.write(true);
     const std::vector<int8_t> km = hadamardMatrix(split_.k);
-    Bits signs(kMaxK * kMaxK);
-    for (int a = 0; a < split_.k; ++a) {
-      for (int b = 0; b < split_.k; ++b)
-        signs.set(unsigned(a * kMaxK + b), 1, km[size_t(a * split_.k + b)] < 0);
-    }
-    put(signs_, signs);
+    put(signs_, specmamba::rtl::htuSignBits(km, split_.k, kMaxK));
     put(k_, uint64_t(split_.k));
     put(shift_, uint64_t(intops::hadamardShift(ctx.model->dInner)));
   }
