@@ -75,6 +75,19 @@ std::vector<LayerPlan> HybridBacktrack::plan(const ModelConfig& m, int weightBit
   return plan;
 }
 
+PairPlan planPair(const BacktrackPolicy& policy, const ModelConfig& draft,
+                  const ModelConfig& target, int weightBits, int nodes,
+                  const BacktrackBudget& budget) {
+  PairPlan p;
+  p.draft = policy.plan(draft, weightBits, nodes, budget);
+  BacktrackBudget left = budget;
+  for (const auto& l : p.draft) {
+    if (l.onChip) left.onChipBytes -= nodes * LayerFootprint::of(draft, weightBits).stateBytes();
+  }
+  p.target = policy.plan(target, weightBits, nodes, left);
+  return p;
+}
+
 std::vector<std::string> backtrackPolicyNames() { return {"store", "replay", "hybrid"}; }
 
 std::unique_ptr<BacktrackPolicy> makeBacktrackPolicy(const std::string& name) {

@@ -67,6 +67,15 @@ class HybridBacktrack final : public BacktrackPolicy {
                               const BacktrackBudget& budget) const override;
 };
 
+// Both models of a pair share the on-chip memory: the draft (smaller
+// states) plans first, the target gets what it left.
+struct PairPlan {
+  std::vector<LayerPlan> draft, target;
+};
+PairPlan planPair(const BacktrackPolicy& policy, const ModelConfig& draft,
+                  const ModelConfig& target, int weightBits, int nodes,
+                  const BacktrackBudget& budget);
+
 // The registry: "store", "replay", "hybrid"; an unknown name lists them.
 std::unique_ptr<BacktrackPolicy> makeBacktrackPolicy(const std::string& name);
 std::vector<std::string> backtrackPolicyNames();

@@ -8,7 +8,13 @@ namespace specmamba {
 
 StepAccounting::StepAccounting(const ModelConfig& c, const TokenTree& tree,
                                const TreeOptions& options, std::vector<LayerPlan> plan)
-    : f_(LayerFootprint::of(c, options.weightBits)),
+    : StepAccounting(c, LayerFootprint::of(c, options.weightBits), tree, options,
+                     std::move(plan)) {}
+
+StepAccounting::StepAccounting(const ModelConfig& c, const LayerFootprint& footprint,
+                               const TokenTree& tree, const TreeOptions& options,
+                               std::vector<LayerPlan> plan)
+    : f_(footprint),
       tree_(tree),
       options_(options),
       plan_(std::move(plan)),

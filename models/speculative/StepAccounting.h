@@ -22,6 +22,10 @@ class StepAccounting {
  public:
   StepAccounting(const ModelConfig& model, const TokenTree& tree, const TreeOptions& options,
                  std::vector<LayerPlan> plan);
+  // With the sizes of a concrete memory layout (the platform's MemoryMap)
+  // instead of LayerFootprint::of.
+  StepAccounting(const ModelConfig& model, const LayerFootprint& footprint, const TokenTree& tree,
+                 const TreeOptions& options, std::vector<LayerPlan> plan);
 
   const LayerFootprint& footprint() const { return f_; }
   const std::vector<LayerPlan>& plan() const { return plan_; }

@@ -187,14 +187,9 @@ int runSpeculative(const GenerateOptions& o) {
   topt.fifoBytes = int64_t(o.fifoKiB) * 1024;
   TreeOptions dopt = topt;
   dopt.tileHeads = 0;  // the draft expands level by level with whole states
-  // Both models share the on-chip memory: the draft (smaller states) plans
-  // first, the target gets what it left.
-  const auto dplan = policy->plan(dc, o.weightBits, tree.size(), budget);
-  BacktrackBudget targetBudget = budget;
-  for (const auto& p : dplan) {
-    if (p.onChip) targetBudget.onChipBytes -= tree.size() * LayerFootprint::of(dc, o.weightBits).stateBytes();
-  }
-  const auto tplan = policy->plan(tc, o.weightBits, tree.size(), targetBudget);
+  const PairPlan pair = planPair(*policy, dc, tc, o.weightBits, tree.size(), budget);
+  const auto& dplan = pair.draft;
+  const auto& tplan = pair.target;
 
   const bool statistical = !o.acceptanceProfile.empty() || !o.acceptanceTrace.empty();
   if (!o.acceptanceProfile.empty() && !o.acceptanceTrace.empty()) {

@@ -21,7 +21,7 @@ class DramImage {
   // Packs every layer's weights and the states of `state`.
   DramImage(const MemoryMap& map, const IntModelWeights& weights, const IntState& state);
 
-  const uint8_t* at(uint64_t address) const { return bytes_.data() + address; }
+  const uint8_t* at(uint64_t address) const { return bytes_.data() + (address - map_.base()); }
 
   // Tile t of a linear layer as an IntLinear of its rows (stored order);
   // `proto` supplies the on-chip constants (bits, group, shifts).

@@ -71,12 +71,20 @@ Experiment parseExperiment(const nlohmann::json& doc, const std::string& origin)
     }
   }
   const int axiBits = e.platform.axiPorts * e.platform.axiWidthBits;
-  e.accel = o.has("accelerator")
-                ? parseAcceleratorConfig(o.required("accelerator").asObject(), e.model,
-                                         e.platform.accelClockMhz, axiBits)
-                : parseAcceleratorConfig(
-                      JsonNode(nlohmann::json::object(), origin, "/accelerator").asObject(),
-                      e.model, e.platform.accelClockMhz, axiBits);
+  static const nlohmann::json kNoAccelerator = nlohmann::json::object();
+  const JsonNode accelNode = o.has("accelerator")
+                                 ? o.required("accelerator")
+                                 : JsonNode(kNoAccelerator, origin, "/accelerator");
+  e.accel = parseAcceleratorConfig(accelNode.asObject(), e.model, e.platform.accelClockMhz, axiBits);
+  if (auto sp = o.optional("speculative")) {
+    e.speculative = parseSpeculative(*sp, e.model, e.accel, e.mode == RunMode::Functional,
+                                     accelNode, e.platform.accelClockMhz, axiBits);
+    if (e.accel.lmHead != LmHeadPlacement::Host) {
+      sp->fail("speculative runs keep the LM heads of the tree nodes on the host "
+               "(\"accelerator\": {\"lm_head\": \"host\"})");
+    }
+    if (e.traceLayer >= 0) sp->fail("\"trace\" records plain runs only: drop it or \"speculative\"");
+  }
   o.finish();
   if (e.mode == RunMode::Functional && e.accel.lmHead == LmHeadPlacement::Accelerator) {
     o.required("accelerator")

@@ -3,6 +3,7 @@
 // platform, host, accelerator parameters, mode, prompt and token count. All
 // validation happens in parseExperiment; errors name file + JSON pointer.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "sim/config/PlatformConfig.h"
 #include "sim/platform/AcceleratorConfig.h"
 #include "sim/platform/HostModel.h"
+#include "sim/speculative/SpeculativeConfig.h"
 
 namespace specmamba::platform {
 
@@ -39,6 +41,8 @@ struct Experiment {
   // Optional VCD of unit activity and the memory stream for one layer of the first pass.
   int traceLayer = -1;  // -1: no trace
   std::string traceFile;
+  // SpecMamba: a draft + target run driven by the speculative scheduler.
+  std::optional<SpeculativeConfig> speculative;
 
   // The timing-only reuse rule: layers simulated per pass (the rest repeat
   // the steady-state period of the last one); every layer otherwise.

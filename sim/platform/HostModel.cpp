@@ -17,6 +17,13 @@ double HostModel::secondsPerToken(const ModelConfig& m, bool lmHeadOnHost) const
   return std::max(flops / (gflops * 1e9), bytes / (memoryGBs * 1e9)) + overheadUs * 1e-6;
 }
 
+double HostModel::secondsForRows(const ModelConfig& m, int rows) const {
+  const double bytes =
+      double(rows) * m.dModel * 4 + double(m.vocabSize) * m.dModel * lmHeadBits / 8;
+  const double flops = double(rows) * (3.0 * m.dModel + 2.0 * m.vocabSize * m.dModel + m.vocabSize);
+  return std::max(flops / (gflops * 1e9), bytes / (memoryGBs * 1e9)) + overheadUs * 1e-6;
+}
+
 HostModel parseHostModel(const nlohmann::json& doc, const std::string& origin) {
   JsonObject o = JsonNode(doc, origin, "").asObject();
   HostModel h;

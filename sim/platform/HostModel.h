@@ -24,6 +24,9 @@ struct HostModel {
   // Seconds per token: embedding row read + final RMSNorm + (with
   // `lmHeadOnHost`) the LM head GEMV + argmax, plus the fixed overhead.
   double secondsPerToken(const ModelConfig& m, bool lmHeadOnHost) const;
+  // Seconds for the LM head of `rows` tokens at once (a speculative level or
+  // tree): the weights are read once, the FLOPs and embeddings are per row.
+  double secondsForRows(const ModelConfig& m, int rows) const;
 };
 
 HostModel parseHostModel(const nlohmann::json& doc, const std::string& origin);

@@ -79,7 +79,8 @@ std::vector<int> MemoryMap::loops(const LinearLayout& a, const LinearLayout* b,
   return weightSegment;
 }
 
-MemoryMap::MemoryMap(const ModelConfig& m, const AcceleratorConfig& a) : model_(m), accel_(a) {
+MemoryMap::MemoryMap(const ModelConfig& m, const AcceleratorConfig& a, uint64_t base)
+    : model_(m), accel_(a), base_(base), total_(base) {
   const int K = m.dConv, C = m.convDim(), N = m.dState, D = m.dInner;
   const auto scaleRegion = [&](const LinearLayout& L) {
     return allocate(ceilDiv(uint64_t(L.rows) * uint64_t(L.cols / std::min(128, L.cols)) * 6, 8));

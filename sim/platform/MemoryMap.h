@@ -72,6 +72,7 @@ struct LayerLayout {
   std::vector<StreamSegment> segments;
   int convStateRead = 0, convWeightsRead = 0, ssmStateRead = 0, firstWeight = 0;
   int convStateWrite = 0, ssmStateWrite = 0;
+  int afterSsm = 1 << 30;  // segments from this index on wait for the layer's SSM (speculative writes)
   std::vector<int> weightSegment;  // per loop: index of its weight segment
   int64_t loopBeats = 0;           // weight beats per loop
   // Index of the segment that completes the first `beats` weight beats of
@@ -83,7 +84,11 @@ struct LayerLayout {
 
 class MemoryMap {
  public:
-  MemoryMap(const ModelConfig& model, const AcceleratorConfig& accel);
+  // `base`: first byte address (a second model's map lies above the first).
+  MemoryMap(const ModelConfig& model, const AcceleratorConfig& accel, uint64_t base = 0);
+  // Allocates a region above everything mapped so far (speculative buffers).
+  Region allocate(uint64_t bytes);
+  uint64_t base() const { return base_; }
 
   const ModelConfig& model() const { return model_; }
   const AcceleratorConfig& accel() const { return accel_; }
@@ -97,14 +102,13 @@ class MemoryMap {
   int lmHeadSegmentThrough(int64_t beats) const {
     return lmHeadWeightSegment_[size_t((beats - 1) / weightLoopBeats(accel_.busBytes()))];
   }
-  uint64_t totalBytes() const { return total_; }
+  uint64_t totalBytes() const { return total_; }  // end of the map (base included)
 
   // Stored (possibly reordered) in_proj row order: dt, B, C, then x and z of
   // each group of 8 heads; the original [z | x | B | C | dt] when off.
   static std::vector<int> inProjOrder(const ModelConfig& m, bool reordering);
 
  private:
-  Region allocate(uint64_t bytes);
   LinearLayout linear(int rows, int cols, std::vector<int> order, int64_t beatsBefore);
   uint64_t beats(const Region& r) const;
   // Appends the scale/weight loops of `a` (followed in memory by `b`, if
@@ -119,6 +123,7 @@ class MemoryMap {
   LinearLayout lmHead_;
   std::vector<StreamSegment> lmHeadSegments_;
   std::vector<int> lmHeadWeightSegment_;
+  uint64_t base_ = 0;
   uint64_t total_ = 0;
 };
 

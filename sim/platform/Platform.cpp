@@ -56,6 +56,8 @@ class WideBusPort : public StreamPort {
   uint64_t ratio_;
 };
 
+}  // namespace
+
 std::unique_ptr<StreamPort> makeAcceleratorPort(const Experiment& e) {
   StreamPortConfig pc = streamPortConfig(e.platform, e.accel.portTiming);
   pc.accelClockMhz = e.accel.clockMhz;
@@ -74,8 +76,6 @@ std::unique_ptr<StreamPort> makeAcceleratorPort(const Experiment& e) {
   pc.axiPorts = e.accel.busBits / width;
   return std::make_unique<WideBusPort>(makeStreamPort(pc), uint64_t(pc.axiPorts));
 }
-
-}  // namespace
 
 RunResult runPlatform(const Experiment& e, const Mamba2Int* golden,
                       const std::function<void(int, int)>& onPass) {

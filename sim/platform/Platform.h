@@ -11,7 +11,15 @@
 #include "sim/platform/Experiment.h"
 #include "sim/platform/RunResult.h"
 
+#include <memory>
+
+#include "sim/platform/StreamPort.h"
+
 namespace specmamba::platform {
+
+// The accelerator's memory port for an experiment: the platform's AXI ports
+// joined into the accelerator's bus (busBits may span several ports).
+std::unique_ptr<StreamPort> makeAcceleratorPort(const Experiment& e);
 
 // `golden` is the quantized model for a functional run (its precision must
 // match the experiment's) and null for a timing-only run. `onPass(done,

@@ -16,6 +16,14 @@
 //    the SSMU runs under the in_proj shadow; without: after all of in_proj).
 // In a functional run data move through the DramImage and the units compute
 // the golden values; in a timing-only run only time moves.
+//
+// A pass is a PassSpec: rows (tokens) with a parent each, walked through a
+// list of layer steps (one group of <= TP rows through one layer, with its
+// own stream program). A plain run's passes are chains that commit their
+// last row's state (the Sequencer builds them itself from passTokens); a
+// driven Sequencer (SequencerSetup::driven) has no main thread and runs the
+// passes its caller's SC_THREAD hands to runPass() — the speculative
+// scheduler (sim/speculative) drives the draft's and the target's this way.
 #include <exception>
 #include <functional>
 #include <map>
@@ -23,6 +31,7 @@
 #include <vector>
 
 #include "models/int/Mamba2Int.h"
+#include "models/speculative/Traffic.h"
 #include "sim/platform/ActivityTrace.h"
 #include "sim/platform/DramImage.h"
 #include "sim/platform/Experiment.h"
@@ -31,6 +40,39 @@
 #include "sim/platform/units/UnitRegistry.h"
 
 namespace specmamba::platform {
+
+// One group of rows of a pass through one layer.
+struct PassStep {
+  int layer = 0;
+  int row0 = 0, rows = 0;                // rows [row0, row0 + rows) of the pass, rows <= TP
+  const LayerLayout* program = nullptr;  // stream segments + landmarks (-1: absent)
+  int64_t onChipStoreBytesPerRow = 0;    // store backtracking on chip: state bytes kept per row
+};
+
+struct PassSpec {
+  std::vector<int> node;       // per row: key of its state in the node bank
+  std::vector<int> parent;     // per row: the parent's key; -1 = the committed state
+  std::vector<bool> pushes;    // per row: its state feeds children (tree FIFO push)
+  std::vector<int> tokens;     // functional: input token per row
+  std::vector<PassStep> steps;
+  StreamSegment embedding;     // the rows' embeddings, host -> accelerator
+  Region embeddingRegion;
+  std::vector<StreamSegment> tail;  // residual rows back to the host
+  Region outRegion;
+  bool allRows = false;        // every row's residual goes back (else the last one)
+  bool commit = true;          // the last row's state becomes the committed one
+  int tileHeads = 0;           // SSM walk: heads per tile, all rows per tile (0 = all heads)
+  bool overlap = true;         // false: the SSM waits for the whole in_proj of its group
+  int64_t fifoTileBytes = 0;   // on-chip tree FIFO: bytes per (row, tile) push or read (0: none)
+};
+
+// Backtracking commit of one layer after a speculative step.
+struct CommitLayer {
+  int layer = 0;
+  bool replay = false;               // rebuild from cached inputs (else take a stored state)
+  std::vector<StreamSegment> reads;  // cached inputs (replay)
+  std::vector<StreamSegment> writes; // the new committed state
+};
 
 struct SequencerSetup {
   const Experiment* experiment = nullptr;
@@ -44,6 +86,7 @@ struct SequencerSetup {
   std::vector<int> prompt;          // functional: the prompt the first passes carry
   std::function<void(int)> onPass;  // after each pass (progress)
   int traceLayer = -1;              // record the stream segments of this layer of pass 0
+  bool driven = false;              // no main thread: passes come from runPass()
 };
 
 class Sequencer : public sc_core::sc_module {
@@ -58,6 +101,17 @@ class Sequencer : public sc_core::sc_module {
   const std::vector<Cycle>& layerEnds() const { return layerEnd_; }  // per simulated layer
   const std::vector<int>& generated() const { return generated_; }
   const std::vector<SegmentRecord>& tracedSegments() const { return traced_; }
+  const MemoryMap& map() const { return *setup_.map; }
+
+  // Driven mode, from the caller's SC_THREAD: runs one pass to its end and
+  // returns the residual rows sent back to the host (functional runs).
+  std::vector<int32_t> runPass(const PassSpec& pass);
+  // Makes the state after node `path.back()` (walking `path` from the
+  // committed state) the committed state of every layer in `layers`.
+  void commit(const std::vector<int>& path, const std::vector<CommitLayer>& layers);
+  // Bytes moved per models/speculative/Traffic.h category (DRAM: as issued
+  // through the port; on chip: as the SSM walk pushed and read them).
+  const Ledger& traffic() const { return traffic_; }
   // Rethrows what a thread threw (it stopped the simulation).
   void rethrow() const {
     if (error_) std::rethrow_exception(error_);
@@ -84,8 +138,10 @@ class Sequencer : public sc_core::sc_module {
     }
   }
 
-  void runLayer(int pass, int layer, int tokens, std::vector<int32_t>& residual);
-  void runLmHead(int pass, std::vector<int32_t>& residual);
+  void runLayer(int pass, int step, std::vector<int32_t>& residual);
+  void runLmHead(int pass);
+  void ssmStep(int li);
+  PassSpec plainPass(int tokens) const;
   Cycle now() const;
   void waitUntil(Cycle c);
   // Blocks until segment `seg` of stream block `block` has arrived (read) or
@@ -93,9 +149,8 @@ class Sequencer : public sc_core::sc_module {
   void waitSegment(int block, int seg);
   void issue(int block, const StreamSegment& s);
   void returnCredits(uint64_t beats);
-  int blockKey(int pass, int index) const { return pass * (layersPerPass_ + 2) + index; }
-  // The segments of a stream block: the embedding read, a layer, the tail.
-  const std::vector<StreamSegment>& blockSegments(int block) const;
+  // Stream blocks of pass p: its embedding read, one per step, its tail.
+  int blockKey(int pass, int index) const { return blockBase_[size_t(pass)] + index; }
   template <class Pred>
   void waitFor(sc_core::sc_event& e, Pred ready) {
     while (!ready()) wait(e);
@@ -105,6 +160,7 @@ class Sequencer : public sc_core::sc_module {
   const ModelConfig& model_;
   const AcceleratorConfig& accel_;
   int layersPerPass_;
+  friend struct NodeData;
   // Ticks only when a unit is "rtl" (a Verilated model needs edges; the
   // fast models wait whole intervals, and an idle clock would cost an event per cycle).
   std::unique_ptr<sc_core::sc_clock> clock_;
@@ -131,7 +187,10 @@ class Sequencer : public sc_core::sc_module {
   int hostDone_ = 0, residualReady_ = 0;               // passes
   int ssmStarted_ = 0, convReady_ = 0, ssmReady_ = 0;  // layer instances
   int rowsDone_ = 0;
-  int layerTokens_ = 1;  // tokens of the layer in flight
+  std::vector<std::unique_ptr<PassSpec>> passes_;  // as handed in (kept: threads refer to them)
+  std::vector<int> blockBase_;                     // per pass: its first block key
+  std::vector<int> instBase_;                      // per pass: its first layer instance
+  std::vector<std::pair<int, int>> instances_;     // layer instance -> (pass, step)
   sc_core::sc_event hostEvent_, residualEvent_, ssmStartEvent_, gateEvent_, ssmDoneEvent_,
       rowsEvent_;
 
@@ -140,6 +199,7 @@ class Sequencer : public sc_core::sc_module {
   std::vector<int> generated_;
   std::exception_ptr error_;
   std::vector<SegmentRecord> traced_;
+  Ledger traffic_;
 };
 
 }  // namespace specmamba::platform

@@ -38,6 +38,10 @@ struct StreamSegment {
   uint64_t beats = 0;    // bus beats (busBytes each)
   bool write = false;
   StreamCategory category = StreamCategory::Weights;
+  // Speculative passes: the models/speculative/Traffic.h category this
+  // segment is accounted under (-1: none) and its exact bytes.
+  int traffic = -1;
+  uint64_t bytes = 0;
 };
 
 // The port's mechanics, all data (configs/platforms/*.json "port", see
