@@ -13,6 +13,7 @@
 #include "sim/platform/RunReport.h"
 #include "sim/platform/rtl/RtlTrace.h"
 #include "sim/report/Progress.h"
+#include "sim/speculative/SpeculativeReport.h"
 
 namespace specmamba::cli {
 
@@ -25,6 +26,33 @@ struct RunOptions {
   std::string trace;  // VCD of the rtl units' signals
   int traceLayer = 0;
 };
+
+int runSpeculativeExperiment(const platform::Experiment& e, const RunOptions& o, Progress& progress) {
+  using namespace platform;
+  std::unique_ptr<GoldenModel> target, draft;
+  if (e.mode == RunMode::Functional) {
+    const auto stage = [&](const std::string& s) { progress.stage(s); };
+    target = makeGoldenModel(e, stage);
+    Experiment de = e;  // the draft: its own model and weights, the same accelerator and rotation
+    de.model = e.speculative->draft;
+    de.weights = e.speculative->draftWeights;
+    de.seed = e.speculative->draftSeed;
+    draft = makeGoldenModel(de, [&](const std::string& s) { progress.stage("draft: " + s); });
+  }
+  progress.stage("simulating");
+  const SpeculativeRunResult r = runSpeculative(
+      e, target ? target->model.get() : nullptr, draft ? draft->model.get() : nullptr,
+      [&](int done, int total) { progress.count(done, total, "tokens"); });
+  progress.finish();
+  const auto doc = speculativeReportJson(e, r);
+  if (o.json == "-") {
+    fmt::print("{}\n", doc.dump(2));
+    return 0;
+  }
+  if (!o.json.empty()) writeFileAtomically(o.json, doc.dump(2) + "\n");
+  fmt::print("{}", speculativeReportText(e, r));
+  return 0;
+}
 
 int runExperiment(const RunOptions& o) {
   using namespace platform;
@@ -40,6 +68,7 @@ int runExperiment(const RunOptions& o) {
     rtl::requestTrace(o.trace, o.traceLayer);
   }
   Progress progress("specmamba run", !o.quiet);
+  if (e.speculative) return runSpeculativeExperiment(e, o, progress);
   std::unique_ptr<GoldenModel> golden;
   if (e.mode == RunMode::Functional) {
     golden = makeGoldenModel(e, [&](const std::string& s) { progress.stage(s); });

@@ -443,15 +443,20 @@ void Sequencer::ssmStep(int li) {
         const int64_t b = S.fifoTileBytes * (int(S.pushes[size_t(r)]) + int(parent >= 0));
         traffic_.add(Traffic::FifoOnChip, b);
       }
+      if (nd) {
+        // The window before this row: its parent's, with the parent's conv
+        // input shifted in. Taken again per tile: with tiling a parent's conv
+        // input gets the channels of a tile only in that tile.
+        nd->window = parent < 0 ? pd->post : pd->window;
+        if (parent >= 0) g->pushConvInput(nd->window, pd->convIn);
+      }
       if (h0t == 0) {
         traffic_.add(Traffic::NodeStateStoreOnChip, step.onChipStoreBytesPerRow);
         if (nd) {
-          nd->window = pd->post;
           nd->state = pd->state;  // tiles after the first are taken again below, once the parent has them
           nd->in = Mamba2Int::SsmInputs{intops::PotVector(D), intops::PotVector(N),
                                         intops::PotVector(N), intops::PotVector(H)};
           nd->convIn = intops::PotVector(model_.convDim());
-          nd->zx.assign(zx, zx + rows);
         }
         waitFor(rowsEvent_, [&] { return rowsDone_ >= (S.overlap ? needBC_ : needAll); });
         conv(D, D + 2 * N);
@@ -467,6 +472,7 @@ void Sequencer::ssmStep(int li) {
           if (nd) {
             nd->post = nd->window;
             g->pushConvInput(nd->post, nd->convIn);
+            nd->zx.assign(zx, zx + rows);  // in_proj is complete for this row by its last group
           }
           if (t + 1 == T) {
             if (image && S.commit) image->storeConvState(l, nd->post);
