@@ -44,5 +44,6 @@ void addDramBench(CLI::App& app, Runner& runner);
 void addPortBench(CLI::App& app, Runner& runner);
 void addPlatformBench(CLI::App& app, Runner& runner);
 void addRtlModeBench(CLI::App& app, Runner& runner);
+void addSpeculativeBench(CLI::App& app, Runner& runner);
 
 }  // namespace specmamba::bench
