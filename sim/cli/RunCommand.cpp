@@ -27,6 +27,18 @@ struct RunOptions {
   int traceLayer = 0;
 };
 
+// JSON on stdout (--json -), or the table on stdout and the JSON to a file.
+int emitReport(const RunOptions& o, const nlohmann::ordered_json& doc,
+               const std::function<std::string()>& text) {
+  if (o.json == "-") {
+    fmt::print("{}\n", doc.dump(2));
+    return 0;
+  }
+  if (!o.json.empty()) writeFileAtomically(o.json, doc.dump(2) + "\n");
+  fmt::print("{}", text());
+  return 0;
+}
+
 int runSpeculativeExperiment(const platform::Experiment& e, const RunOptions& o, Progress& progress) {
   using namespace platform;
   std::unique_ptr<GoldenModel> target, draft;
@@ -44,14 +56,7 @@ int runSpeculativeExperiment(const platform::Experiment& e, const RunOptions& o,
       e, target ? target->model.get() : nullptr, draft ? draft->model.get() : nullptr,
       [&](int done, int total) { progress.count(done, total, "tokens"); });
   progress.finish();
-  const auto doc = speculativeReportJson(e, r);
-  if (o.json == "-") {
-    fmt::print("{}\n", doc.dump(2));
-    return 0;
-  }
-  if (!o.json.empty()) writeFileAtomically(o.json, doc.dump(2) + "\n");
-  fmt::print("{}", speculativeReportText(e, r));
-  return 0;
+  return emitReport(o, speculativeReportJson(e, r), [&] { return speculativeReportText(e, r); });
 }
 
 int runExperiment(const RunOptions& o) {
@@ -78,14 +83,7 @@ int runExperiment(const RunOptions& o) {
       runPlatform(e, golden ? golden->model.get() : nullptr,
                   [&](int done, int total) { progress.count(done, total, "token passes"); });
   progress.finish();
-  const auto doc = runReportJson(e, r);
-  if (o.json == "-") {
-    fmt::print("{}\n", doc.dump(2));
-    return 0;
-  }
-  if (!o.json.empty()) writeFileAtomically(o.json, doc.dump(2) + "\n");
-  fmt::print("{}", runReportText(e, r));
-  return 0;
+  return emitReport(o, runReportJson(e, r), [&] { return runReportText(e, r); });
 }
 
 }  // namespace

@@ -29,9 +29,7 @@ RunFigures runFigures(const Experiment& e, const RunResult& r) {
   return f;
 }
 
-nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
-  const RunFigures f = runFigures(e, r);
-  const AcceleratorConfig& a = e.accel;
+nlohmann::ordered_json experimentJson(const Experiment& e) {
   nlohmann::ordered_json j;
   j["experiment"] = e.name;
   j["model"] = e.model.name;
@@ -40,6 +38,13 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
   j["mode"] = runModeName(e.mode);
   j["weights"] = e.weights.empty() ? fmt::format("synthetic (seed {})", e.seed) : e.weights;
   j["rotation"] = rotationModeName(e.rotation);
+  return j;
+}
+
+nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
+  const RunFigures f = runFigures(e, r);
+  const AcceleratorConfig& a = e.accel;
+  nlohmann::ordered_json j = experimentJson(e);
   nlohmann::ordered_json units;
   for (UnitKind u : kUnits) units[unitName(u)] = a.unitImpl(u);
   j["accelerator"] = {{"tp", a.tp},

@@ -19,6 +19,9 @@ struct RunFigures {
 };
 RunFigures runFigures(const Experiment& e, const RunResult& r);
 
+// The head every run report starts with: experiment, model, platform, host,
+// mode, weights, rotation.
+nlohmann::ordered_json experimentJson(const Experiment& e);
 nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r);
 std::string runReportText(const Experiment& e, const RunResult& r);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/platform/RunReport.h"
 #include "sim/report/TextTable.h"
 
 namespace specmamba::platform {
@@ -47,14 +48,7 @@ nlohmann::ordered_json speculativeReportJson(const Experiment& e, const Speculat
   const SpeculativeConfig& s = *e.speculative;
   const AcceleratorConfig& a = e.accel;
   const double hz = a.clockMhz * 1e6;
-  nlohmann::ordered_json j;
-  j["experiment"] = e.name;
-  j["model"] = e.model.name;
-  j["platform"] = e.platform.name;
-  j["host"] = e.host.name;
-  j["mode"] = runModeName(e.mode);
-  j["weights"] = e.weights.empty() ? fmt::format("synthetic (seed {})", e.seed) : e.weights;
-  j["rotation"] = rotationModeName(e.rotation);
+  nlohmann::ordered_json j = experimentJson(e);
   j["accelerator"] = {{"tp", a.tp},           {"cop", a.cop},
                       {"cip", a.cip},         {"pp", a.pp},
                       {"bus_bits", a.busBits}, {"clock_mhz", a.clockMhz},
