@@ -114,3 +114,13 @@ TEST_CASE("ablation: tree shapes at equal acceptance profile: verification grows
     }
   }
 }
+
+TEST_CASE("specmamba-tiny-functional generates the plain run's tokens", "[specplatform][cli]") {
+  TempDir dir;
+  auto spec = specmamba::test::shippedExperiment("specmamba-tiny-functional");
+  const auto s = run(dir, spec);
+  spec.erase("speculative");
+  const auto plain = run(dir, spec);
+  CHECK(s["generated_tokens"] == plain["generated_tokens"]);
+  CHECK(s["speculative"]["matches_step_accounting"].get<bool>());
+}
