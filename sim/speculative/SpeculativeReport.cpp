@@ -71,7 +71,8 @@ nlohmann::ordered_json speculativeReportJson(const Experiment& e, const Speculat
   sp["fifo_kib"] = s.fifoKiB;
   sp["fifo"] = {{"tile_bytes", r.tileBytes},
                 {"onchip_bytes_needed", r.fifoBytes},
-                {"spills_to_dram", r.fifoSpills}};
+                {"spills_to_dram", r.fifoSpills},
+                {"draft_level_state_bytes", r.draftLevelStateBytes}};
   sp["overlap"] = s.overlap;
   sp["acceptance"] = {{"mode", acceptanceModeName(s.acceptance)}, {"source", r.acceptanceSource}};
   sp["steps"] = r.steps;

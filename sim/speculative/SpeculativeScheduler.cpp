@@ -612,6 +612,13 @@ SpeculativeRunResult runSpeculative(const Experiment& e, const Mamba2Int* target
   r.fifoSpills = tside.accounting().fifoSpills();
   r.tileBytes = tside.accounting().tileBytes();
   r.fifoBytes = tside.fifoBytes();
+  for (int d = 0; d < s.tree.maxDepth(); ++d) {
+    int parents = 0;
+    for (int v = 0; v < s.tree.size(); ++v)
+      parents += s.tree.depth(v) == d && !s.tree.children(v).empty();
+    r.draftLevelStateBytes = std::max(
+        r.draftLevelStateBytes, int64_t(parents) * s.draft.nLayer * dside.footprint().ssmStateBytes);
+  }
   r.port = port->stats();
   if (r.acceptanceSource.empty()) r.acceptanceSource = "functional (greedy, both models run)";
   return r;

@@ -46,6 +46,9 @@ struct SpeculativeRunResult {
   bool fifoSpills = false;
   int64_t fifoBytes = 0;       // on-chip FIFO occupancy at its high water (tiles x tile bytes)
   int64_t tileBytes = 0;
+  // The draft's whole parent states kept from one level to the next (every
+  // layer), counted on chip as StepAccounting does.
+  int64_t draftLevelStateBytes = 0;
   // The same target decoding without speculation: one plain decode pass
   // simulated in this run (same reuse rule as a plain run).
   Cycle baselineCyclesPerToken = 0;
