@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 #include "models/common/Error.h"
@@ -73,6 +75,22 @@ std::vector<LayerPlan> HybridBacktrack::plan(const ModelConfig& m, int weightBit
     }
   }
   return plan;
+}
+
+int countMode(const std::vector<LayerPlan>& plan, BacktrackMode m) {
+  int n = 0;
+  for (const auto& p : plan) n += p.mode == m;
+  return n;
+}
+
+nlohmann::ordered_json planJson(const std::vector<LayerPlan>& plan) {
+  nlohmann::ordered_json j;
+  j["store_layers"] = countMode(plan, BacktrackMode::Store);
+  j["replay_layers"] = countMode(plan, BacktrackMode::Replay);
+  int onChip = 0;
+  for (const auto& p : plan) onChip += p.onChip;
+  j["store_onchip_layers"] = onChip;
+  return j;
 }
 
 PairPlan planPair(const BacktrackPolicy& policy, const ModelConfig& draft,

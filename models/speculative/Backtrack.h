@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "models/config/ModelConfig.h"
 #include "models/speculative/Traffic.h"
 
@@ -66,6 +68,10 @@ class HybridBacktrack final : public BacktrackPolicy {
   std::vector<LayerPlan> plan(const ModelConfig& model, int weightBits, int nodes,
                               const BacktrackBudget& budget) const override;
 };
+
+// Layers per strategy: {"store_layers", "replay_layers", "store_onchip_layers"}.
+int countMode(const std::vector<LayerPlan>& plan, BacktrackMode m);
+nlohmann::ordered_json planJson(const std::vector<LayerPlan>& plan);
 
 // Both models of a pair share the on-chip memory: the draft (smaller
 // states) plans first, the target gets what it left.

@@ -139,22 +139,6 @@ BacktrackBudget budgetOf(const GenerateOptions& o) {
   return b;
 }
 
-int countMode(const std::vector<LayerPlan>& plan, BacktrackMode m) {
-  int n = 0;
-  for (const auto& p : plan) n += p.mode == m;
-  return n;
-}
-
-nlohmann::ordered_json planJson(const std::vector<LayerPlan>& plan) {
-  nlohmann::ordered_json j;
-  j["store_layers"] = countMode(plan, BacktrackMode::Store);
-  j["replay_layers"] = countMode(plan, BacktrackMode::Replay);
-  int onChip = 0;
-  for (const auto& p : plan) onChip += p.onChip;
-  j["store_onchip_layers"] = onChip;
-  return j;
-}
-
 template <class Backend>
 SpeculativeResult runFunctional(Backend draftBackend, Backend targetBackend, const TokenTree& tree,
                                 const TreeOptions& dopt, const TreeOptions& topt,

@@ -53,20 +53,20 @@ DramImage::DramImage(const MemoryMap& map, const IntModelWeights& w, const IntSt
 }
 
 void DramImage::packInt8(uint64_t address, const int8_t* q, size_t n, const uint8_t* s) {
-  std::memcpy(bytes_.data() + (address - map_.base()), q, n);
-  for (size_t g = 0; g < n / kGroup; ++g) putBits(bytes_.data() + (address - map_.base()) + n, g * 4, s[g], 4);
+  std::memcpy(byte(address), q, n);
+  for (size_t g = 0; g < n / kGroup; ++g) putBits(byte(address) + n, g * 4, s[g], 4);
 }
 
 void DramImage::unpackInt8(uint64_t address, int8_t* q, size_t n, uint8_t* s) const {
-  std::memcpy(q, bytes_.data() + (address - map_.base()), n);
+  std::memcpy(q, at(address), n);
   for (size_t g = 0; g < n / kGroup; ++g)
-    s[g] = uint8_t(getBits(bytes_.data() + (address - map_.base()) + n, g * 4, 4));
+    s[g] = uint8_t(getBits(at(address) + n, g * 4, 4));
 }
 
 void DramImage::packLinear(const LinearLayout& L, const intops::IntLinear& W) {
   const int bits = W.bits, cip = map_.accel().cip, G = W.groupsPerRow();
-  uint8_t* wBase = bytes_.data() + (L.weights.address - map_.base());
-  uint8_t* sBase = bytes_.data() + (L.scales.address - map_.base());
+  uint8_t* wBase = byte(L.weights.address);
+  uint8_t* sBase = byte(L.scales.address);
   for (int t = 0; t < L.tiles; ++t) {
     const int rows = L.tileRows(t);
     for (int k = 0; k < W.cols / cip; ++k) {
@@ -154,11 +154,11 @@ void DramImage::storeSsmState(int layer, const intops::SsmState& s) {
 }
 
 void DramImage::writeWords(const Region& r, const int32_t* v, int n) {
-  std::memcpy(bytes_.data() + (r.address - map_.base()), v, size_t(n) * 4);
+  std::memcpy(byte(r.address), v, size_t(n) * 4);
 }
 
 void DramImage::readWords(const Region& r, int32_t* v, int n) const {
-  std::memcpy(v, bytes_.data() + (r.address - map_.base()), size_t(n) * 4);
+  std::memcpy(v, at(r.address), size_t(n) * 4);
 }
 
 }  // namespace specmamba::platform

@@ -36,6 +36,8 @@ class DramImage {
   void readWords(const Region& r, int32_t* v, int n) const;
 
  private:
+  // The image holds the map's bytes from its base address on.
+  uint8_t* byte(uint64_t address) { return bytes_.data() + (address - map_.base()); }
   void packLinear(const LinearLayout& L, const intops::IntLinear& W);
   void packInt8(uint64_t address, const int8_t* q, size_t n, const uint8_t* s);
   void unpackInt8(uint64_t address, int8_t* q, size_t n, uint8_t* s) const;

@@ -8,19 +8,21 @@
 namespace specmamba::platform {
 
 double HostModel::secondsPerToken(const ModelConfig& m, bool lmHeadOnHost) const {
-  // Embedding row (FP32) in, final RMSNorm (3 FLOPs per element).
-  double bytes = double(m.dModel) * 4, flops = 3.0 * m.dModel;
-  if (lmHeadOnHost) {
-    bytes += double(m.vocabSize) * m.dModel * lmHeadBits / 8;
-    flops += 2.0 * m.vocabSize * m.dModel + m.vocabSize;  // GEMV + argmax
-  }
-  return std::max(flops / (gflops * 1e9), bytes / (memoryGBs * 1e9)) + overheadUs * 1e-6;
+  return seconds(m, 1, lmHeadOnHost);
 }
 
 double HostModel::secondsForRows(const ModelConfig& m, int rows) const {
-  const double bytes =
-      double(rows) * m.dModel * 4 + double(m.vocabSize) * m.dModel * lmHeadBits / 8;
-  const double flops = double(rows) * (3.0 * m.dModel + 2.0 * m.vocabSize * m.dModel + m.vocabSize);
+  return seconds(m, rows, true);
+}
+
+double HostModel::seconds(const ModelConfig& m, int rows, bool lmHeadOnHost) const {
+  // Embedding rows (FP32) in, final RMSNorm (3 FLOPs per element).
+  double bytes = double(rows) * m.dModel * 4, flops = 3.0 * rows * m.dModel;
+  if (lmHeadOnHost) {
+    // The LM head weights are read once for all rows; GEMV/GEMM + argmax per row.
+    bytes += double(m.vocabSize) * m.dModel * lmHeadBits / 8;
+    flops += double(rows) * (2.0 * m.vocabSize * m.dModel + m.vocabSize);
+  }
   return std::max(flops / (gflops * 1e9), bytes / (memoryGBs * 1e9)) + overheadUs * 1e-6;
 }
 

@@ -27,6 +27,9 @@ struct HostModel {
   // Seconds for the LM head of `rows` tokens at once (a speculative level or
   // tree): the weights are read once, the FLOPs and embeddings are per row.
   double secondsForRows(const ModelConfig& m, int rows) const;
+
+ private:
+  double seconds(const ModelConfig& m, int rows, bool lmHeadOnHost) const;
 };
 
 HostModel parseHostModel(const nlohmann::json& doc, const std::string& origin);

@@ -183,7 +183,7 @@ void Sequencer::issue(int block, const StreamSegment& s) {
   if (accel_.portIssue == "loop" && loopStart) notBefore = std::max(notBefore, lastWeightArrival_);
   afterScales_ = s.category == StreamCategory::Scales;
   arrivals_[block].push_back(setup_.port->transfer(s, notBefore));
-  if (s.traffic >= 0) traffic_.bytes[size_t(s.traffic)] += int64_t(s.bytes);
+  count(s);
   if (s.category == StreamCategory::Weights) lastWeightArrival_ = arrivals_[block].back();
   if (setup_.traceLayer >= 0 && block == blockKey(0, 1 + setup_.traceLayer)) {
     traced_.push_back({issued, arrivals_[block].back(), s.write, s.category});
@@ -425,7 +425,6 @@ void Sequencer::ssmStep(int li) {
     c.state = image->ssmState(l);
   }
   const int tile = S.tileHeads == 0 ? H : S.tileHeads;
-  const int needAll = rows;
   NodeData* last = nullptr;
   for (int h0t = 0; h0t < H; h0t += tile) {
     const int h1t = std::min(H, h0t + tile);
@@ -458,7 +457,7 @@ void Sequencer::ssmStep(int li) {
                                         intops::PotVector(N), intops::PotVector(H)};
           nd->convIn = intops::PotVector(model_.convDim());
         }
-        waitFor(rowsEvent_, [&] { return rowsDone_ >= (S.overlap ? needBC_ : needAll); });
+        waitFor(rowsEvent_, [&] { return rowsDone_ >= (S.overlap ? needBC_ : rows); });
         conv(D, D + 2 * N);
       } else if (nd) {
         g->storeHeads(nd->state, g->sliceHeads(pd->state, h0t, h1t), h0t, h1t);
@@ -466,13 +465,15 @@ void Sequencer::ssmStep(int li) {
       for (int h0 = h0t; h0 < h1t; h0 += kGroup) {
         const int h1 = std::min(H, h0 + kGroup), grp = h0 / kGroup;
         waitFor(rowsEvent_,
-                [&] { return rowsDone_ >= (S.overlap ? needGroup_[size_t(grp)] : needAll); });
+                [&] { return rowsDone_ >= (S.overlap ? needGroup_[size_t(grp)] : rows); });
         conv(h0 * P, h1 * P);
         if (h1 == H) {
           if (nd) {
             nd->post = nd->window;
             g->pushConvInput(nd->post, nd->convIn);
-            nd->zx.assign(zx, zx + rows);  // in_proj is complete for this row by its last group
+            // Replay reruns the SSMU on this row (tree passes only); its in_proj
+            // row is complete by its last group.
+            if (!S.commit) nd->zx.assign(zx, zx + rows);
           }
           if (t + 1 == T) {
             if (image && S.commit) image->storeConvState(l, nd->post);
@@ -497,7 +498,7 @@ void Sequencer::commit(const std::vector<int>& path, const std::vector<CommitLay
     Cycle done = now();
     for (const StreamSegment& s : segs) {
       done = std::max(done, setup_.port->transfer(s, now()));
-      if (s.traffic >= 0) traffic_.bytes[size_t(s.traffic)] += int64_t(s.bytes);
+      count(s);
     }
     return done;
   };

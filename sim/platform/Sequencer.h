@@ -148,6 +148,10 @@ class Sequencer : public sc_core::sc_module {
   // been accepted (write).
   void waitSegment(int block, int seg);
   void issue(int block, const StreamSegment& s);
+  // Counts a tagged segment's bytes under its Traffic.h category.
+  void count(const StreamSegment& s) {
+    if (s.traffic >= 0) traffic_.bytes[size_t(s.traffic)] += int64_t(s.bytes);
+  }
   void returnCredits(uint64_t beats);
   // Stream blocks of pass p: its embedding read, one per step, its tail.
   int blockKey(int pass, int index) const { return blockBase_[size_t(pass)] + index; }
@@ -160,7 +164,6 @@ class Sequencer : public sc_core::sc_module {
   const ModelConfig& model_;
   const AcceleratorConfig& accel_;
   int layersPerPass_;
-  friend struct NodeData;
   // Ticks only when a unit is "rtl" (a Verilated model needs edges; the
   // fast models wait whole intervals, and an idle clock would cost an event per cycle).
   std::unique_ptr<sc_core::sc_clock> clock_;

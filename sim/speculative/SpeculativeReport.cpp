@@ -13,16 +13,6 @@ constexpr UnitKind kUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,  
                                UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
-nlohmann::ordered_json planJson(const std::vector<LayerPlan>& plan) {
-  int store = 0, onChip = 0, replay = 0;
-  for (const auto& p : plan) {
-    store += p.mode == BacktrackMode::Store;
-    onChip += p.mode == BacktrackMode::Store && p.onChip;
-    replay += p.mode == BacktrackMode::Replay;
-  }
-  return {{"store_layers", store}, {"store_onchip_layers", onChip}, {"replay_layers", replay}};
-}
-
 }  // namespace
 
 SpeculativeFigures speculativeFigures(const Experiment& e, const SpeculativeRunResult& r) {

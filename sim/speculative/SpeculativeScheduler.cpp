@@ -46,7 +46,7 @@ class ModelSide {
  public:
   ModelSide(const ModelConfig& m, const AcceleratorConfig& a, uint64_t base, const TokenTree& tree,
             std::vector<LayerPlan> plan, const TreeOptions& options)
-      : map_(m, a, base), tree_(tree), plan_(std::move(plan)), options_(options) {
+      : map_(m, a, base), tree_(tree), plan_(std::move(plan)) {
     f_ = LayerFootprint::of(m, a.weightBits());
     const LayerLayout& L0 = map_.layer(0);
     f_.weightBytes = 0;
@@ -249,7 +249,6 @@ class ModelSide {
   MemoryMap map_;
   TokenTree tree_;
   std::vector<LayerPlan> plan_;
-  TreeOptions options_;
   LayerFootprint f_;
   std::unique_ptr<StepAccounting> accounting_;
   Region treeIn_, treeOut_;
@@ -293,7 +292,8 @@ class SpeculativeScheduler : public sc_core::sc_module {
         tg_(targetGolden),
         dg_(draftGolden),
         r_(result),
-        onStep_(std::move(onStep)) {
+        onStep_(std::move(onStep)),
+        period_(1e3 / e.accel.clockMhz, sc_core::SC_NS) {
     SC_THREAD(process);
   }
   void rethrow() const {
@@ -301,8 +301,7 @@ class SpeculativeScheduler : public sc_core::sc_module {
   }
 
  private:
-  Cycle now() const { return Cycle(sc_core::sc_time_stamp() / period()); }
-  sc_core::sc_time period() const { return sc_core::sc_time(1e3 / e_.accel.clockMhz, sc_core::SC_NS); }
+  Cycle now() const { return Cycle(sc_core::sc_time_stamp() / period_); }
 
   void process() {
     try {
@@ -531,6 +530,7 @@ class SpeculativeScheduler : public sc_core::sc_module {
   const Mamba2Int* dg_;
   SpeculativeRunResult& r_;
   std::function<void(int, int)> onStep_;
+  sc_core::sc_time period_;  // one accelerator cycle
   std::exception_ptr error_;
 };
 
