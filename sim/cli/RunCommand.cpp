@@ -28,18 +28,17 @@ struct RunOptions {
 };
 
 // JSON on stdout (--json -), or the table on stdout and the JSON to a file.
-int emitReport(const RunOptions& o, const nlohmann::ordered_json& doc,
-               const std::function<std::string()>& text) {
+int emitReport(const RunOptions& o, const ExperimentReport& report) {
   if (o.json == "-") {
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", report.json.dump(2));
     return 0;
   }
-  if (!o.json.empty()) writeFileAtomically(o.json, doc.dump(2) + "\n");
-  fmt::print("{}", text());
+  if (!o.json.empty()) writeFileAtomically(o.json, report.json.dump(2) + "\n");
+  fmt::print("{}", report.text);
   return 0;
 }
 
-int runSpeculativeExperiment(const platform::Experiment& e, const RunOptions& o, Progress& progress) {
+ExperimentReport runSpeculativeExperiment(const platform::Experiment& e, Progress& progress) {
   using namespace platform;
   std::unique_ptr<GoldenModel> target, draft;
   if (e.mode == RunMode::Functional) {
@@ -56,7 +55,7 @@ int runSpeculativeExperiment(const platform::Experiment& e, const RunOptions& o,
       e, target ? target->model.get() : nullptr, draft ? draft->model.get() : nullptr,
       [&](int done, int total) { progress.count(done, total, "tokens"); });
   progress.finish();
-  return emitReport(o, speculativeReportJson(e, r), [&] { return speculativeReportText(e, r); });
+  return {speculativeReportJson(e, r), speculativeReportText(e, r)};
 }
 
 int runExperiment(const RunOptions& o) {
@@ -73,7 +72,14 @@ int runExperiment(const RunOptions& o) {
     rtl::requestTrace(o.trace, o.traceLayer);
   }
   Progress progress("specmamba run", !o.quiet);
-  if (e.speculative) return runSpeculativeExperiment(e, o, progress);
+  return emitReport(o, runExperimentReport(e, progress));
+}
+
+}  // namespace
+
+ExperimentReport runExperimentReport(const platform::Experiment& e, Progress& progress) {
+  using namespace platform;
+  if (e.speculative) return runSpeculativeExperiment(e, progress);
   std::unique_ptr<GoldenModel> golden;
   if (e.mode == RunMode::Functional) {
     golden = makeGoldenModel(e, [&](const std::string& s) { progress.stage(s); });
@@ -83,10 +89,8 @@ int runExperiment(const RunOptions& o) {
       runPlatform(e, golden ? golden->model.get() : nullptr,
                   [&](int done, int total) { progress.count(done, total, "token passes"); });
   progress.finish();
-  return emitReport(o, runReportJson(e, r), [&] { return runReportText(e, r); });
+  return {runReportJson(e, r), runReportText(e, r)};
 }
-
-}  // namespace
 
 void addRunCommand(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "Run an experiment on the SystemC accelerator platform");

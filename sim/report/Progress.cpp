@@ -29,12 +29,14 @@ void Progress::stage(const std::string& what) {
   last_ = std::chrono::steady_clock::now();
 }
 
-void Progress::count(long done, long total, const char* unit) {
+void Progress::count(long done, long total, const char* unit) { count(done, total, unit, ""); }
+
+void Progress::count(long done, long total, const char* unit, const std::string& detail) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && now - last_ < std::chrono::milliseconds(250)) return;
   last_ = now;
-  print(fmt::format("{}/{} {}", done, total, unit));
+  print(fmt::format("{}/{} {}{}{}", done, total, unit, detail.empty() ? "" : ", ", detail));
 }
 
 }  // namespace specmamba

@@ -18,6 +18,8 @@ class Progress {
   void stage(const std::string& what);
   // `done` of `total` `unit`; printed when `done == total` or 0.25 s passed.
   void count(long done, long total, const char* unit);
+  // The same with more after the count ("3 failed, 12.5 points/s, ETA 20 s").
+  void count(long done, long total, const char* unit, const std::string& detail);
   // Ends the line (before the report goes to stdout); also done on destruction.
   void finish();
 
