@@ -105,10 +105,11 @@ json pick(const Dimension& d, double q) {
   return d.values[std::min(n - 1, size_t(q * double(n)))];
 }
 
-// A pointer into the experiment must name a field of the base or a new key
-// of an object the base has (the experiment parser rejects unknown keys).
-void checkPointer(const JsonNode& where, const std::string& pointer, const json& base,
-                  const std::string& baseOrigin) {
+// A pointer into the experiment names a field of the base, or a new key of an
+// object the base has or the sweep creates (the experiment parser rejects
+// unknown keys: checkFirstPoint). Returns the highest object the sweep
+// creates ("" when the parent exists).
+std::string checkPointer(const JsonNode& where, const std::string& pointer, const json& base) {
   json::json_pointer p;
   try {
     p = json::json_pointer(pointer);
@@ -116,11 +117,18 @@ void checkPointer(const JsonNode& where, const std::string& pointer, const json&
     where.fail(fmt::format("\"{}\" is not a JSON pointer (\"/accelerator/tp\")", pointer));
   }
   if (p.empty()) where.fail("the pointer names the whole experiment; name a field (\"/accelerator/tp\")");
-  if (base.contains(p)) return;
-  const json::json_pointer parent = p.parent_pointer();
-  if (base.contains(parent) && base.at(parent).is_object()) return;
-  where.fail(fmt::format("{} points into nothing: the base experiment ({}) has no {}", pointer, baseOrigin,
-                         parent.to_string().empty() ? pointer : parent.to_string()));
+  if (base.contains(p)) return "";
+  json::json_pointer missing = p;
+  json::json_pointer parent = p.parent_pointer();
+  while (!base.contains(parent)) {
+    missing = parent;
+    parent = parent.parent_pointer();
+  }
+  if (!base.at(parent).is_object()) {
+    where.fail(fmt::format("{} points into nothing: {} of the base experiment is not an object", pointer,
+                           parent.empty() ? "the root" : parent.to_string()));
+  }
+  return missing == p ? "" : missing.to_string();
 }
 
 Expression parseExpression(const JsonNode& node, const std::string& text) {
@@ -162,8 +170,9 @@ SpaceBlock parseBlock(const JsonNode& node, const SweepConfig& s) {
   }
   for (const auto& item : dimsNode.raw().items()) {
     const JsonNode dn = dimsNode.child(item.key());
-    checkPointer(dn, item.key(), s.base, s.baseOrigin);
+    const std::string created = checkPointer(dn, item.key(), s.base);
     b.dims.push_back(parseDimension(dn, item.key(), sampled));
+    b.dims.back().created = created;
   }
   if (so) so->finish();
   if (b.kind == SpaceBlock::Zip) {
@@ -258,9 +267,9 @@ SweepConfig parseSweep(const json& doc, const std::string& origin) {
     if (!d->raw().is_object()) d->fail("an object of experiment pointers to expressions");
     for (const auto& item : d->raw().items()) {
       const JsonNode en = d->child(item.key());
-      checkPointer(en, item.key(), s.base, s.baseOrigin);
+      const std::string created = checkPointer(en, item.key(), s.base);
       if (swept.count(item.key())) en.fail(fmt::format("{} is swept and derived", item.key()));
-      s.derived.push_back({item.key(), en.pointer(), parseExpression(en, en.asString())});
+      s.derived.push_back({item.key(), en.pointer(), parseExpression(en, en.asString()), created});
       derivedNames.insert(item.key());
     }
     // Derived fields read swept and base fields only, so their order never matters.
@@ -278,7 +287,7 @@ SweepConfig parseSweep(const json& doc, const std::string& origin) {
     const std::vector<JsonNode> items = c->asArray(0, 1024);
     for (size_t i = 0; i < items.size(); ++i) {
       s.constraints.push_back({fmt::format("constraint {}", i), items[i].pointer(),
-                               parseExpression(items[i], items[i].asString())});
+                               parseExpression(items[i], items[i].asString()), ""});
     }
   }
   std::set<std::string> figureNames;
@@ -295,7 +304,7 @@ SweepConfig parseSweep(const json& doc, const std::string& origin) {
       if (figureNames.count(name)) fn.fail(fmt::format("\"{}\" is a standard figure already", name));
       std::string text = fn.asString();
       if (!text.empty() && text[0] == '/') text = "{" + text + "}";
-      s.figures.push_back({name, fn.pointer(), parseExpression(fn, text)});
+      s.figures.push_back({name, fn.pointer(), parseExpression(fn, text), ""});
       figureNames.insert(name);
     }
   }
@@ -385,6 +394,27 @@ std::vector<int64_t> uniquePoints(const SweepConfig& s, int64_t* duplicates) {
   return out;
 }
 
+namespace {
+
+// A swept key the experiment does not know, or an object the sweep created
+// that the experiment rejects: the sweep file's error, not the point's.
+void checkPointerAgainst(const SweepConfig& s, const std::string& what, const std::string& where,
+                         const std::string& pointer, const std::string& created) {
+  for (json::json_pointer p(pointer); !p.empty(); p = p.parent_pointer()) {
+    if (what.find(p.to_string() + ": unknown key") != std::string::npos) {
+      throw ConfigError(fmt::format("{}: {}: {} names no experiment field: {}", s.origin, where, pointer, what));
+    }
+  }
+  if (!created.empty() && (what.find(created + ":") != std::string::npos ||
+                           what.find(created + "/") != std::string::npos)) {
+    throw ConfigError(fmt::format("{}: {}: {} points into nothing: the base experiment ({}) has no {}, and "
+                                  "point 0 fails there: {}",
+                                  s.origin, where, pointer, s.baseOrigin, created, what));
+  }
+}
+
+}  // namespace
+
 void checkFirstPoint(const SweepConfig& s) {
   const SweepPoint p = resolvePoint(s, 0);
   if (p.status == "error") throw ConfigError(fmt::format("{}: {} (on point 0)", s.origin, p.error));
@@ -393,19 +423,9 @@ void checkFirstPoint(const SweepConfig& s) {
   } catch (const ConfigError& e) {
     const std::string what = e.what();
     for (const SpaceBlock& b : s.blocks) {
-      for (const Dimension& d : b.dims) {
-        if (what.find(d.pointer + ": unknown key") != std::string::npos) {
-          throw ConfigError(fmt::format("{}: {}: {} names no experiment field: {}", s.origin, d.where,
-                                        d.pointer, what));
-        }
-      }
+      for (const Dimension& d : b.dims) checkPointerAgainst(s, what, d.where, d.pointer, d.created);
     }
-    for (const NamedExpression& e : s.derived) {
-      if (what.find(e.name + ": unknown key") != std::string::npos) {
-        throw ConfigError(
-            fmt::format("{}: {}: {} names no experiment field: {}", s.origin, e.where, e.name, what));
-      }
-    }
+    for (const NamedExpression& d : s.derived) checkPointerAgainst(s, what, d.where, d.name, d.created);
     // Any other error belongs to this point alone: its record says so.
   }
 }

@@ -22,6 +22,7 @@ struct Dimension {
   std::vector<nlohmann::json> values;
   bool continuous = false;
   double lo = 0, hi = 0;
+  std::string created;  // the highest object of `pointer` the base lacks ("": none)
 };
 
 struct SpaceBlock {
@@ -38,6 +39,7 @@ struct NamedExpression {
   std::string name;   // experiment pointer (derived) or figure name
   std::string where;  // pointer in the sweep file
   Expression expr;
+  std::string created;  // derived fields: as Dimension::created
 };
 
 struct Objective {

@@ -46,6 +46,9 @@ void writeAll(int fd, const std::string& text) {
                              const PointRun& run) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed sweep takes its workers along
   if (::getppid() != parent) ::_exit(3);
+  // Only the result pipe stays open: the record log and the directory lock are the sweep's.
+  if (fd > 3) ::close_range(3, unsigned(fd) - 1, 0);
+  ::close_range(unsigned(fd) + 1, ~0u, 0);
   const int devnull = ::open("/dev/null", O_WRONLY);
   if (devnull >= 0) {
     ::dup2(devnull, STDOUT_FILENO);
