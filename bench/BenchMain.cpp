@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   specmamba::bench::addPortBench(app, runner);
   specmamba::bench::addPlatformBench(app, runner);
   specmamba::bench::addSpeculativeBench(app, runner);
+  specmamba::bench::addSweepBench(app, runner);
   specmamba::bench::addRtlModeBench(app, runner);
   specmamba::platform::registerRtlUnits();
   try {

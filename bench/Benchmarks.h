@@ -45,5 +45,6 @@ void addPortBench(CLI::App& app, Runner& runner);
 void addPlatformBench(CLI::App& app, Runner& runner);
 void addRtlModeBench(CLI::App& app, Runner& runner);
 void addSpeculativeBench(CLI::App& app, Runner& runner);
+void addSweepBench(CLI::App& app, Runner& runner);
 
 }  // namespace specmamba::bench

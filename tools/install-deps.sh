@@ -13,6 +13,7 @@ PACKAGES=(
   libcli11-dev                            # command-line parsing (subcommands, --help)
   yosys                                   # synthesis checks and resource estimates
   python3 python3-matplotlib              # figures under tools/
+  slurmctld slurmd slurm-client munge     # the real single-node Slurm of tests/slurm (sweeps)
 )
 
 missing=()

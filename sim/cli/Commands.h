@@ -7,8 +7,6 @@
 #include <vector>
 
 #include "models/weights/Mamba2Weights.h"
-#include "sim/platform/Experiment.h"
-#include "sim/report/Progress.h"
 
 namespace specmamba::cli {
 
@@ -25,14 +23,6 @@ Mamba2Weights loadOrSynthesize(const ModelConfig& config, const std::string& pat
 void addDramCommand(CLI::App& app, Action& action);
 void addRunCommand(CLI::App& app, Action& action);
 void addSweepCommand(CLI::App& app, Action& action);
-
-// One experiment on the platform (what `specmamba run` prints, and what a
-// sweep point records): the JSON report and its table.
-struct ExperimentReport {
-  nlohmann::ordered_json json;
-  std::string text;
-};
-ExperimentReport runExperimentReport(const platform::Experiment& e, Progress& progress);
 
 // "1,2,3" -> {1,2,3}; throws Error naming the option on anything else.
 std::vector<int> parseIntList(const std::string& text, const std::string& option);

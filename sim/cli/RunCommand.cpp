@@ -3,17 +3,12 @@
 // DRAM bandwidth and bytes per token; functional runs also generate tokens.
 #include <fmt/format.h>
 
-#include <memory>
-
 #include "models/common/AtomicFile.h"
 #include "models/common/Error.h"
 #include "sim/cli/Commands.h"
-#include "sim/platform/GoldenModel.h"
-#include "sim/platform/Platform.h"
-#include "sim/platform/RunReport.h"
 #include "sim/platform/rtl/RtlTrace.h"
 #include "sim/report/Progress.h"
-#include "sim/speculative/SpeculativeReport.h"
+#include "sim/report/ExperimentReport.h"
 
 namespace specmamba::cli {
 
@@ -38,26 +33,6 @@ int emitReport(const RunOptions& o, const ExperimentReport& report) {
   return 0;
 }
 
-ExperimentReport runSpeculativeExperiment(const platform::Experiment& e, Progress& progress) {
-  using namespace platform;
-  std::unique_ptr<GoldenModel> target, draft;
-  if (e.mode == RunMode::Functional) {
-    const auto stage = [&](const std::string& s) { progress.stage(s); };
-    target = makeGoldenModel(e, stage);
-    Experiment de = e;  // the draft: its own model and weights, the same accelerator and rotation
-    de.model = e.speculative->draft;
-    de.weights = e.speculative->draftWeights;
-    de.seed = e.speculative->draftSeed;
-    draft = makeGoldenModel(de, [&](const std::string& s) { progress.stage("draft: " + s); });
-  }
-  progress.stage("simulating");
-  const SpeculativeRunResult r = runSpeculative(
-      e, target ? target->model.get() : nullptr, draft ? draft->model.get() : nullptr,
-      [&](int done, int total) { progress.count(done, total, "tokens"); });
-  progress.finish();
-  return {speculativeReportJson(e, r), speculativeReportText(e, r)};
-}
-
 int runExperiment(const RunOptions& o) {
   using namespace platform;
   const Experiment e = loadExperiment(o.experiment);
@@ -76,21 +51,6 @@ int runExperiment(const RunOptions& o) {
 }
 
 }  // namespace
-
-ExperimentReport runExperimentReport(const platform::Experiment& e, Progress& progress) {
-  using namespace platform;
-  if (e.speculative) return runSpeculativeExperiment(e, progress);
-  std::unique_ptr<GoldenModel> golden;
-  if (e.mode == RunMode::Functional) {
-    golden = makeGoldenModel(e, [&](const std::string& s) { progress.stage(s); });
-  }
-  progress.stage("simulating");
-  const RunResult r =
-      runPlatform(e, golden ? golden->model.get() : nullptr,
-                  [&](int done, int total) { progress.count(done, total, "token passes"); });
-  progress.finish();
-  return {runReportJson(e, r), runReportText(e, r)};
-}
 
 void addRunCommand(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "Run an experiment on the SystemC accelerator platform");

@@ -144,12 +144,6 @@ void prepareDirectory(const SweepOptions& o, const std::string& dir, const sweep
   writeIdentity(dir, s);
 }
 
-json runPointJson(const json& experiment, const std::string& origin) {
-  const platform::Experiment e = platform::parseExperiment(experiment, origin);
-  Progress quiet("", false);
-  return json::parse(runExperimentReport(e, quiet).json.dump());
-}
-
 int runSweep(const SweepOptions& o) {
   const sweep::SweepConfig s = sweep::loadSweep(o.sweep);
   sweep::checkFirstPoint(s);
@@ -177,7 +171,7 @@ int runSweep(const SweepOptions& o) {
                mine.size() - pending.size(), pending.size(), o.jobs);
   }
   Progress progress("specmamba sweep", !o.quiet);
-  const sweep::RunStats stats = sweep::runPoints(s, pending, *log, runPointJson, o.jobs, progress,
+  const sweep::RunStats stats = sweep::runPoints(s, pending, *log, sweep::runExperimentPoint, o.jobs, progress,
                                                  int64_t(mine.size() - pending.size()), int64_t(mine.size()));
   // The records of this directory, in index order, whatever order the workers finished in.
   std::vector<json> records = log->records();

@@ -14,6 +14,8 @@
 #include <stdexcept>
 
 #include "models/common/Error.h"
+#include "sim/platform/Experiment.h"
+#include "sim/report/ExperimentReport.h"
 
 namespace specmamba::sweep {
 
@@ -75,6 +77,12 @@ void writeAll(int fd, const std::string& text) {
 bool externalKill(int sig) { return sig == SIGKILL || sig == SIGTERM || sig == SIGINT || sig == SIGHUP; }
 
 }  // namespace
+
+json runExperimentPoint(const json& experiment, const std::string& origin) {
+  const platform::Experiment e = platform::parseExperiment(experiment, origin);
+  Progress quiet("", false);
+  return json::parse(runExperimentReport(e, quiet).json.dump());
+}
 
 RunStats runPoints(const SweepConfig& sweep, const std::vector<int64_t>& pending, RecordLog& log,
                    const PointRun& run, int jobs, Progress& progress, int64_t alreadyDone, int64_t total) {

@@ -18,6 +18,10 @@ namespace specmamba::sweep {
 // its report JSON; throws specmamba::Error on a bad experiment.
 using PointRun = std::function<nlohmann::json(const nlohmann::json& experiment, const std::string& origin)>;
 
+// The PointRun of `specmamba sweep`: parses the experiment and runs it as
+// `specmamba run` would, returning its JSON report.
+nlohmann::json runExperimentPoint(const nlohmann::json& experiment, const std::string& origin);
+
 struct RunStats {
   int64_t recorded = 0;     // records appended by this run
   int64_t failed = 0;       // of them, status "error"
