@@ -195,6 +195,11 @@ nlohmann::json parseJsonText(const std::string& text, const std::string& file) {
     auto pos = what.find("syntax error");
     throw ConfigError(fmt::format("{}:{}:{}: invalid JSON: {}", file, line, col,
                                   pos == std::string::npos ? what : what.substr(pos)));
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax the parser still refuses: a number beyond double (1e999999).
+    std::string what = e.what();
+    const auto pos = what.find("] ");
+    throw ConfigError(fmt::format("{}: invalid JSON: {}", file, pos == std::string::npos ? what : what.substr(pos + 2)));
   }
 }
 

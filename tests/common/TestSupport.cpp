@@ -47,6 +47,16 @@ CliResult runCli(const std::string& args) {
   return r;
 }
 
+int spawnCli(const std::string& args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string cmd = std::string("exec ") + SPECMAMBA_BINARY + " " + args + " >/dev/null 2>&1 </dev/null";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return int(pid);
+}
+
 std::string sourceDir() { return SPECMAMBA_SOURCE_DIR; }
 
 }  // namespace specmamba::test

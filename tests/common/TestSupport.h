@@ -29,6 +29,10 @@ struct CliResult {
 // Runs `specmamba <args>` (args are passed to /bin/sh, quote accordingly).
 CliResult runCli(const std::string& args);
 
+// Starts `specmamba <args>` in the background (stdout/stderr discarded) and
+// returns its pid (the caller waits for or kills it).
+int spawnCli(const std::string& args);
+
 std::string sourceDir();
 
 }  // namespace specmamba::test

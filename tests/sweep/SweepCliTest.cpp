@@ -74,14 +74,7 @@ size_t lines(const std::string& path) {
 }
 
 pid_t spawnSweep(const std::string& sweep, const std::string& out, const std::string& extra) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string cmd =
-        std::string("exec ") + SPECMAMBA_BINARY + " sweep " + sweep + " --out " + out + " --quiet " + extra + " >/dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
+  return specmamba::test::spawnCli("sweep " + sweep + " --out " + out + " --quiet " + extra);
 }
 
 void waitForRecords(const std::string& path, size_t n, pid_t pid) {

@@ -2,8 +2,15 @@
 
 #include <verilated_vcd_sc.h>
 
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <vector>
+
+#include "models/common/Error.h"
 
 namespace specmamba::platform::rtl {
 
@@ -42,12 +49,19 @@ void traceLayerBegins(int layer) {
   if (s.file.empty() || s.vcd || layer != s.layer) return;
   s.vcd = std::make_unique<VerilatedVcdSc>();
   for (const auto& trace : s.models) trace(s.vcd.get());
-  s.vcd->open(s.file.c_str());
+  // Written beside the target and renamed when the layer ends: a run that
+  // dies mid-layer leaves no truncated VCD under the requested name.
+  s.vcd->open((s.file + ".partial").c_str());
 }
 
 void traceLayerEnds(int layer) {
   TraceState& s = state();
-  if (s.vcd && s.vcd->isOpen() && layer == s.layer) s.vcd->close();
+  if (s.vcd && s.vcd->isOpen() && layer == s.layer) {
+    s.vcd->close();
+    if (std::rename((s.file + ".partial").c_str(), s.file.c_str()) != 0) {
+      throw Error(fmt::format("{}: cannot rename the VCD into place: {}", s.file, std::strerror(errno)));
+    }
+  }
 }
 
 }  // namespace specmamba::platform::rtl
