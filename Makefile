@@ -4,7 +4,7 @@ PRESET ?= release
 JOBS   ?= $(shell nproc)
 BIN    := build/$(PRESET)/specmamba
 
-.PHONY: all deps configure build run test test-long bench clean
+.PHONY: all deps configure build run test test-long bench fuzz clean
 
 all: build
 
@@ -27,6 +27,14 @@ test: build
 # synth_xilinx resource table, see docs/rtl.md and docs/resources.md).
 test-long: build
 	@ctest --test-dir build/$(PRESET) -L long --output-on-failure
+
+# libFuzzer targets of tests/fuzz (clang, ASan + UBSan), SECONDS each.
+SECONDS ?= 60
+FUZZ_TARGETS := experiment config sweep token_tree safetensors dram_trace
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@tools/fuzz.sh $(SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	@build/$(PRESET)/specmamba-bench fp32-decode

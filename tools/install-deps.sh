@@ -14,6 +14,7 @@ PACKAGES=(
   yosys                                   # synthesis checks and resource estimates
   python3 python3-matplotlib              # figures under tools/
   slurmctld slurmd slurm-client munge     # the real single-node Slurm of tests/slurm (sweeps)
+  clang libclang-rt-14-dev                # libFuzzer targets (make fuzz, tests/fuzz)
 )
 
 missing=()
