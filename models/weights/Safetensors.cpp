@@ -38,18 +38,61 @@ DType parseDType(const std::string& name) {
   throw Error(fmt::format("unsupported dtype \"{}\" (supported: F32, F16, BF16)", name));
 }
 
+// IEEE binary16 conversions in integer arithmetic (round to nearest even),
+// the same on every compiler (clang 14 has no _Float16 on x86-64);
+// tests/models/CheckpointTest.cpp checks them against g++'s _Float16 on
+// every half value and a sweep of floats.
 uint16_t floatToHalf(float f) {
-  // _Float16 conversion is IEEE round-to-nearest-even, done by the compiler.
-  const _Float16 h = static_cast<_Float16>(f);
-  uint16_t bits;
-  std::memcpy(&bits, &h, 2);
-  return bits;
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  const uint16_t sign = uint16_t((u >> 16) & 0x8000u);
+  const uint32_t absu = u & 0x7FFFFFFFu;
+  if (absu >= 0x7F800000u) {  // inf or NaN (NaN stays a quiet NaN)
+    return uint16_t(sign | 0x7C00u | (absu > 0x7F800000u ? 0x0200u | ((absu >> 13) & 0x03FFu) : 0u));
+  }
+  const int exp = int(absu >> 23) - 127;  // unbiased
+  if (exp > 15) return uint16_t(sign | 0x7C00u);  // overflow: +-inf
+  uint32_t mant = (absu & 0x007FFFFFu) | 0x00800000u;  // 24 bits with the implicit 1
+  int shift;                                          // bits dropped from `mant`
+  uint32_t biased;
+  if (exp >= -14) {  // normal half
+    shift = 13;
+    biased = uint32_t(exp + 15);
+  } else {  // subnormal half (or zero)
+    if (absu == 0 || exp < -25) return sign;
+    shift = 13 + (-14 - exp);
+    biased = 0;
+  }
+  uint32_t half = mant >> shift;
+  const uint32_t rest = mant & ((1u << shift) - 1u), halfway = 1u << (shift - 1);
+  if (rest > halfway || (rest == halfway && (half & 1u))) ++half;  // may carry into the exponent
+  if (biased == 0) return uint16_t(sign | half);    // subnormal; a carry makes it the smallest normal
+  const uint32_t bits = (biased << 10) + (half - 0x0400u);  // drop the implicit 1, keep the carry
+  return uint16_t(sign | (bits >= 0x7C00u ? 0x7C00u : bits));
 }
 
-float halfToFloat(uint16_t bits) {
-  _Float16 h;
-  std::memcpy(&h, &bits, 2);
-  return static_cast<float>(h);
+float halfToFloat(uint16_t h) {
+  const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1Fu, mant = h & 0x03FFu;
+  uint32_t u;
+  if (exp == 0x1F) {
+    u = sign | 0x7F800000u | (mant << 13);  // inf / NaN
+  } else if (exp != 0) {
+    u = sign | ((exp + 112) << 23) | (mant << 13);
+  } else if (mant == 0) {
+    u = sign;
+  } else {  // subnormal: normalize
+    int e = -1;
+    uint32_t m = mant;
+    do {
+      ++e;
+      m <<= 1;
+    } while (!(m & 0x0400u));
+    u = sign | (uint32_t(112 - e) << 23) | ((m & 0x03FFu) << 13);
+  }
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
 }
 
 uint16_t floatToBf16(float f) {

@@ -61,6 +61,38 @@ TEST_CASE("F16 conversion rounds to nearest even and handles specials", "[safete
   CHECK(std::isnan(halfToFloat(floatToHalf(std::numeric_limits<float>::quiet_NaN()))));
 }
 
+#if defined(__FLT16_MAX__)
+TEST_CASE("F16 conversion equals the compiler's _Float16 on every half and a sweep of floats", "[safetensors]") {
+  for (uint32_t h = 0; h < 0x10000u; ++h) {
+    _Float16 x;
+    const uint16_t bits = uint16_t(h);
+    std::memcpy(&x, &bits, 2);
+    const float want = static_cast<float>(x), got = halfToFloat(bits);
+    INFO("half 0x" << std::hex << h);
+    if (std::isnan(want)) {
+      CHECK(std::isnan(got));
+    } else {
+      CHECK(std::memcmp(&want, &got, 4) == 0);
+    }
+  }
+  // Every float exponent with mantissas around the rounding points, and a stride over all bit patterns.
+  std::vector<uint32_t> patterns;
+  for (uint32_t e = 0; e < 256; ++e)
+    for (uint32_t m : {0u, 1u, 0xFFFu, 0x1000u, 0x1001u, 0x2000u, 0x3000u, 0x5FFFu, 0x7FFFFFu, 0x400000u, 0x401000u})
+      for (uint32_t sign : {0u, 0x80000000u}) patterns.push_back(sign | (e << 23) | m);
+  for (uint64_t u = 0; u < 0x100000000ull; u += 65537) patterns.push_back(uint32_t(u));
+  for (uint32_t u : patterns) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    const _Float16 h = static_cast<_Float16>(f);
+    uint16_t want;
+    std::memcpy(&want, &h, 2);
+    INFO("float bits 0x" << std::hex << u);
+    CHECK(floatToHalf(f) == want);
+  }
+}
+#endif
+
 TEST_CASE("BF16 conversion rounds to nearest even and handles specials", "[safetensors]") {
   CHECK(floatToBf16(1.0f) == 0x3F80);
   CHECK(bf16ToFloat(0x3F80) == 1.0f);
