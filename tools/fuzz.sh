@@ -6,6 +6,8 @@
 # leaked or hung (> 1 s an input): the input is saved as
 # build/fuzz/artifacts/NAME-crash-* (add it to tests/fuzz/corpus/NAME once fixed).
 #   tools/fuzz.sh SECONDS [NAME...]
+# With FUZZ_RUNS=N each target runs N inputs from seed 1 instead (what CI
+# does: the same inputs on every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:?usage: tools/fuzz.sh SECONDS [NAME...]}
@@ -21,7 +23,9 @@ for n in "${names[@]}"; do
   work=build/fuzz/work/$n
   mkdir -p "$work"
   log=build/fuzz/$n.log
-  if ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 \
+  if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS" -seed=1); else limit=(-max_total_time="$seconds"); fi
+  start=$SECONDS
+  if ASAN_OPTIONS=detect_leaks=1 "$bin" "${limit[@]}" -timeout=1 -rss_limit_mb=2048 \
       -max_len=8192 -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$n-" \
       "$work" "tests/fuzz/corpus/$n" >"$log" 2>&1; then
     result=ok
@@ -30,6 +34,7 @@ for n in "${names[@]}"; do
     status=1
   fi
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  printf "%-12s %12s %10s %s\n" "$n" "$execs" "$((execs / seconds))" "$result"
+  elapsed=$((SECONDS - start > 0 ? SECONDS - start : 1))
+  printf "%-12s %12s %10s %s\n" "$n" "$execs" "$((execs / elapsed))" "$result"
 done
 exit $status

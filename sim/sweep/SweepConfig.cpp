@@ -117,6 +117,9 @@ std::string checkPointer(const JsonNode& where, const std::string& pointer, cons
     where.fail(fmt::format("\"{}\" is not a JSON pointer (\"/accelerator/tp\")", pointer));
   }
   if (p.empty()) where.fail("the pointer names the whole experiment; name a field (\"/accelerator/tp\")");
+  for (json::json_pointer q = p; !q.empty(); q = q.parent_pointer()) {
+    if (q.back().empty()) where.fail(fmt::format("\"{}\" has an empty key (\"//\" or a trailing \"/\")", pointer));
+  }
   if (base.contains(p)) return "";
   json::json_pointer missing = p;
   json::json_pointer parent = p.parent_pointer();
@@ -127,6 +130,14 @@ std::string checkPointer(const JsonNode& where, const std::string& pointer, cons
   if (!base.at(parent).is_object()) {
     where.fail(fmt::format("{} points into nothing: {} of the base experiment is not an object", pointer,
                            parent.empty() ? "the root" : parent.to_string()));
+  }
+  // Objects the sweep creates are objects: a numeric key would make an array.
+  for (json::json_pointer q = p; q != parent; q = q.parent_pointer()) {
+    const std::string& key = q.back();
+    if (q != p && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      where.fail(fmt::format("{} points into nothing: the base experiment has no {} to index", pointer,
+                             q.to_string()));
+    }
   }
   return missing == p ? "" : missing.to_string();
 }

@@ -167,6 +167,11 @@ TEST_CASE("sweep files are validated: every error names the file and the JSON po
              Catch::Contains("/space/0/grid/~1accelerator~1cop: must have between 1"));
   CHECK_THAT(parseError(sweepDoc(json::array({{{"grid", {{"/tokens/x", {1}}}}}}))),
              Catch::Contains("/tokens/x points into nothing: /tokens of the base experiment is not an object"));
+  // Found by fuzz_sweep: an empty token made nlohmann create an array and throw (uncaught).
+  CHECK_THAT(parseError(sweepDoc(json::array({{{"grid", {{"/accelerator/buffers//weight_kib", {1}}}}}}))),
+             Catch::Contains("has an empty key"));
+  CHECK_THAT(parseError(sweepDoc(json::array({{{"grid", {{"/accelerator/new/0/x", {1}}}}}}))),
+             Catch::Contains("has no /accelerator/new/0 to index"));
   CHECK_THAT(parseError(sweepDoc(json::array({{{"grid", {{"accelerator", {1}}}}}}))),
              Catch::Contains("is not a JSON pointer"));
   CHECK_THAT(parseError(sweepDoc(json::array({{{"cube", {{"/tokens", {1}}}}}}))),
