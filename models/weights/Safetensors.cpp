@@ -149,7 +149,7 @@ std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(hdr, hdr + headerLen);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, or a number beyond double (found by fuzz_safetensors)
     throw fail(fmt::format("bad header: not valid JSON ({})", e.what()));
   }
   if (!doc.is_object()) throw fail("bad header: the JSON header must be an object");
@@ -185,9 +185,18 @@ std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
       throw bad(e.what());
     }
     if (!v["shape"].is_array()) throw bad("shape must be an array");
+    // Dimensions whose product (in bytes) cannot overflow; whether it matches
+    // the data is checked below with the offsets.
+    const uint64_t maxElements = (uint64_t(1) << 62) / dtypeBytes(t.dtype);
+    uint64_t product = 1;
     for (const auto& d : v["shape"]) {
       if (!d.is_number_unsigned()) throw bad(fmt::format("bad shape {}", v["shape"].dump()));
-      t.shape.push_back(d.get<int64_t>());
+      const uint64_t n = d.get<uint64_t>();
+      if (n > maxElements || (n != 0 && product > maxElements / n)) {
+        throw bad(fmt::format("shape {} has more elements than any file can hold", v["shape"].dump()));
+      }
+      product *= n;
+      t.shape.push_back(int64_t(n));
     }
     const auto& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||

@@ -176,6 +176,14 @@ TEST_CASE("malformed safetensors files give errors naming the problem", "[checkp
     writeRaw(p, "{}", 0, 4096);
     CHECK_THAT(errorOf([&] { SafetensorsFile::open(p); }), Catch::Contains("bad header"));
   }
+  SECTION("a number beyond double in the header (found by fuzz_safetensors)") {
+    writeRaw(p, "{\"w\": {\"dtype\": \"F32\", \"shape\": [999e999], \"data_offsets\": [0, 4]}}", 4);
+    CHECK_THAT(errorOf([&] { SafetensorsFile::open(p); }), Catch::Contains("not valid JSON"));
+  }
+  SECTION("a shape whose element count overflows (2^32 x 2^32 wraps to 0 bytes)") {
+    writeRaw(p, "{\"w\": {\"dtype\": \"F16\", \"shape\": [4294967296, 4294967296], \"data_offsets\": [0, 0]}}", 0);
+    CHECK_THAT(errorOf([&] { SafetensorsFile::open(p); }), Catch::Contains("more elements than any file can hold"));
+  }
   SECTION("header is not JSON") {
     writeRaw(p, "{not json", 0);
     CHECK_THAT(errorOf([&] { SafetensorsFile::open(p); }), Catch::Contains("not valid JSON"));
