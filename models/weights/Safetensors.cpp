@@ -243,7 +243,7 @@ std::vector<float> SafetensorsFile::readFloat(const std::string& name,
   const uint8_t* src = data_ + t->begin;
   switch (t->dtype) {
     case DType::F32:
-      std::memcpy(out.data(), src, n * 4);
+      if (n > 0) std::memcpy(out.data(), src, n * 4);  // an empty vector's data() may be null (UBSan, fuzz_safetensors)
       break;
     case DType::F16:
       for (size_t i = 0; i < n; ++i) out[i] = halfToFloat(uint16_t(src[2 * i] | src[2 * i + 1] << 8));
