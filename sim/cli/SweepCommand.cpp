@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "models/common/AtomicFile.h"
 #include "models/common/Error.h"
@@ -122,6 +123,12 @@ void writeIdentity(const std::string& dir, const sweep::SweepConfig& s) {
 // Binds DIR to this sweep: refuses another sweep's results (unless --force)
 // and existing records without --resume.
 void prepareDirectory(const SweepOptions& o, const std::string& dir, const sweep::SweepConfig& s) {
+  const std::string log = dir + "/points.jsonl";
+  if (!fs::exists(dir + "/sweep.json") && fs::exists(log) && fs::file_size(log) > 0 && !o.force) {
+    throw Error(fmt::format("{} holds records but no sweep.json naming their sweep: choose another --out, or pass "
+                            "--force to discard them",
+                            dir));
+  }
   if (fs::exists(dir + "/sweep.json")) {
     const json id = readIdentity(dir);
     if (id.at("hash").get<std::string>() != s.hash) {
@@ -133,7 +140,7 @@ void prepareDirectory(const SweepOptions& o, const std::string& dir, const sweep
       removeResults(dir);
     }
   }
-  const std::string log = dir + "/points.jsonl";
+  if (!fs::exists(dir + "/sweep.json") && o.force) removeResults(dir);
   if (!o.resume && fs::exists(log) && fs::file_size(log) > 0) {
     if (!o.force) {
       throw Error(fmt::format("{} already holds records of this sweep: --resume continues it, --force starts over",
@@ -177,7 +184,11 @@ int runSweep(const SweepOptions& o) {
   std::vector<json> records = log->records();
   log.reset();
   sweep::writeOutputs(s, dir, records, true);
-  fmt::print("{}", sweep::summaryText(s, records, int64_t(mine.size())));
+  // Expected: this shard's points and any other shard's already recorded here.
+  std::set<std::string> expected;
+  for (int64_t i : mine) expected.insert(sweep::resolvePoint(s, i).id);
+  for (const json& r : records) expected.insert(r.at("id").get<std::string>());
+  fmt::print("{}", sweep::summaryText(s, records, int64_t(expected.size())));
   if (!o.quiet && stats.simulated > 0) {
     fmt::print(stderr,
                "specmamba sweep: {} points in {:.2f} s ({:.1f} points/s with -j {}); per point {:.1f} ms, of which "

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 #include <set>
@@ -237,6 +238,10 @@ SweepConfig parseSweep(const json& doc, const std::string& origin) {
   SweepConfig s;
   s.origin = origin;
   s.name = o.string("name");
+  const bool plainName = !s.name.empty() && s.name[0] != '.' && std::all_of(s.name.begin(), s.name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!plainName) o.required("name").fail("letters, digits, \"-\", \"_\" and \".\" only (it names the results directory)");
   (void)o.string("description", "");
   const JsonNode baseNode = o.required("base");
   if (baseNode.raw().is_string()) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -225,6 +226,13 @@ TEST_CASE("sweep: another sweep's directory is refused unless --force, merge ref
   const auto forced = runCli("sweep " + b + " --out " + dir.file("ra") + " --force --quiet");
   REQUIRE(forced.exitCode == 0);
   CHECK(records(dir.file("ra")) == records(dir.file("rb")));
+  // Records whose sweep.json is gone belong to no known sweep: refused, or discarded with --force.
+  std::filesystem::remove(dir.file("ra/sweep.json"));
+  const auto orphan = runCli("sweep " + a + " --out " + dir.file("ra") + " --resume --quiet");
+  CHECK(orphan.exitCode == 1);
+  CHECK_THAT(orphan.err, Catch::Contains("holds records but no sweep.json"));
+  REQUIRE(runCli("sweep " + a + " --out " + dir.file("ra") + " --force --quiet").exitCode == 0);
+  CHECK(records(dir.file("ra")).size() == 12);
   const auto badShard = runCli("sweep " + a + " --out " + dir.file("x") + " --shard 3/3");
   CHECK(badShard.exitCode == 1);
   CHECK_THAT(badShard.err, Catch::Contains("--shard \"3/3\": expected I/N with 0 <= I < N"));

@@ -191,6 +191,9 @@ TEST_CASE("sweep files are validated: every error names the file and the JSON po
   json extra = sweepDoc(grid);
   extra["spaces"] = 1;
   CHECK_THAT(parseError(extra), Catch::Contains("/spaces: unknown key"));
+  json badName = sweepDoc(grid);
+  badName["name"] = "../elsewhere";
+  CHECK_THAT(parseError(badName), Catch::Contains("/name: letters, digits"));
   json badBase = sweepDoc(grid);
   badBase["base"] = "no-such-experiment";
   CHECK_THAT(parseError(badBase), Catch::Contains("/base: unknown experiment"));
