@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: tools/fuzz.sh SECONDS [NAME...]}
 shift
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(experiment config sweep token_tree safetensors dram_trace)
+[ ${#names[@]} -gt 0 ] || names=(experiment config sweep token_tree safetensors dram_trace acceptance)
 mkdir -p build/fuzz/artifacts
 status=0
 printf "%-12s %12s %10s %s\n" target executions exec/s result
