@@ -39,6 +39,7 @@ struct SweepOptions {
   bool resume = false;
   bool force = false;
   bool quiet = false;
+  bool dryRun = false;
   // merge
   std::vector<std::string> dirs;
   std::string mergeOut;
@@ -151,10 +152,38 @@ void prepareDirectory(const SweepOptions& o, const std::string& dir, const sweep
   writeIdentity(dir, s);
 }
 
+// --dry-run: what the sweep would run, touching no file.
+int dryRun(const sweep::SweepConfig& s, const Shard& shard) {
+  int64_t duplicates = 0;
+  const std::vector<int64_t> unique = sweep::uniquePoints(s, &duplicates);
+  int64_t mine = 0, infeasible = 0, errors = 0;
+  std::vector<sweep::SweepPoint> shown;
+  for (size_t k = 0; k < unique.size(); ++k) {
+    if (int64_t(k) % shard.count != shard.index) continue;
+    ++mine;
+    sweep::SweepPoint p = sweep::resolvePoint(s, unique[k]);
+    infeasible += p.status == "infeasible";
+    errors += p.status == "error";
+    if (shown.size() < 5) shown.push_back(std::move(p));
+  }
+  fmt::print("sweep {} ({}): {} points in the space, {} duplicates dropped, {} unique\n", s.name, s.origin,
+             s.size(), duplicates, unique.size());
+  if (shard.count > 1) fmt::print("shard {}/{}: {} points\n", shard.index, shard.count, mine);
+  fmt::print("would run {} ({} pruned by constraints, {} with fields that cannot be derived)\n",
+             mine - infeasible - errors, infeasible, errors);
+  for (const sweep::SweepPoint& p : shown) {
+    fmt::print("  point {} {}{}: {}\n", p.index, p.id, p.status.empty() ? "" : " (" + p.status + ")",
+               p.params.dump());
+  }
+  if (mine > int64_t(shown.size())) fmt::print("  ... and {} more\n", mine - int64_t(shown.size()));
+  return 0;
+}
+
 int runSweep(const SweepOptions& o) {
   const sweep::SweepConfig s = sweep::loadSweep(o.sweep);
   sweep::checkFirstPoint(s);
   const Shard shard = selectShard(o);
+  if (o.dryRun) return dryRun(s, shard);
   const std::string dir = o.out.empty() ? "sweep-" + s.name : o.out;
   makeDir(dir);
   DirLock lock(dir);
@@ -260,6 +289,7 @@ void addSweepCommand(CLI::App& app, Action& action) {
   cmd->add_flag("--resume", o->resume, "Continue a sweep in --out: run only the points not recorded yet");
   cmd->add_flag("--force", o->force, "Discard the results already in --out (of this or another sweep)");
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr");
+  cmd->add_flag("--dry-run", o->dryRun, "Print how many points would run (and the first few), run nothing");
   auto* merge = cmd->add_subcommand("merge", "Join the results directories of shards of one sweep");
   merge->add_option("dirs", o->dirs, "Results directories of the shards")->required();
   merge->add_option("--out", o->mergeOut, "Directory of the merged results")->required();

@@ -238,6 +238,19 @@ TEST_CASE("sweep: another sweep's directory is refused unless --force, merge ref
   CHECK_THAT(badShard.err, Catch::Contains("--shard \"3/3\": expected I/N with 0 <= I < N"));
 }
 
+TEST_CASE("sweep: --dry-run counts the points and runs nothing", "[sweep]") {
+  TempDir dir;
+  const std::string sweep = writeSweep(dir, smallSweep());
+  const auto r = runCli("sweep " + sweep + " --out " + dir.file("o") + " --dry-run");
+  REQUIRE(r.exitCode == 0);
+  CHECK_THAT(r.out, Catch::Contains("12 points in the space, 0 duplicates dropped, 12 unique"));
+  CHECK_THAT(r.out, Catch::Contains("would run 10 (2 pruned by constraints, 0 with fields that cannot be derived)"));
+  CHECK_THAT(r.out, Catch::Contains("... and 7 more"));
+  CHECK(!std::filesystem::exists(dir.file("o")));
+  const auto shard = runCli("sweep " + sweep + " --dry-run --shard 1/3");
+  CHECK_THAT(shard.out, Catch::Contains("shard 1/3: 4 points"));
+}
+
 TEST_CASE("sweep: inside a Slurm job array the task's slice is the shard", "[sweep]") {
   TempDir dir;
   const std::string sweep = writeSweep(dir, smallSweep());
