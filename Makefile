@@ -30,11 +30,10 @@ test-long: build
 
 # libFuzzer targets of tests/fuzz (clang, ASan + UBSan), SECONDS each.
 SECONDS ?= 60
-FUZZ_TARGETS := experiment config sweep token_tree safetensors dram_trace acceptance
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
-	@tools/fuzz.sh $(SECONDS) $(FUZZ_TARGETS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_targets
+	@tools/fuzz.sh $(SECONDS)
 
 bench: build
 	@build/$(PRESET)/specmamba-bench fp32-decode

@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: tools/fuzz.sh SECONDS [NAME...]}
 shift
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(experiment config sweep token_tree safetensors dram_trace acceptance)
+if [ ${#names[@]} -eq 0 ]; then  # every target built (tests/fuzz/CMakeLists.txt lists them)
+  for bin in build/fuzz/tests/fuzz/fuzz_*; do [ -x "$bin" ] && names+=("${bin##*/fuzz_}"); done
+fi
+[ ${#names[@]} -gt 0 ] || { echo "fuzz.sh: no fuzz targets built (make fuzz)" >&2; exit 1; }
 mkdir -p build/fuzz/artifacts
 status=0
 printf "%-12s %12s %10s %s\n" target executions exec/s result

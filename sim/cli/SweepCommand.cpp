@@ -190,15 +190,20 @@ int runSweep(const SweepOptions& o) {
   prepareDirectory(o, dir, s);
 
   int64_t duplicates = 0;
-  const std::vector<int64_t> unique = sweep::uniquePoints(s, &duplicates);
+  std::vector<std::string> ids;
+  const std::vector<int64_t> unique = sweep::uniquePoints(s, &duplicates, &ids);
   std::vector<int64_t> mine;  // this shard's points: every count-th of the unique ones
+  std::vector<std::string> mineIds;
   for (size_t k = 0; k < unique.size(); ++k) {
-    if (int64_t(k) % shard.count == shard.index) mine.push_back(unique[k]);
+    if (int64_t(k) % shard.count == shard.index) {
+      mine.push_back(unique[k]);
+      mineIds.push_back(ids[k]);
+    }
   }
   auto log = std::make_unique<sweep::RecordLog>(dir + "/points.jsonl");
   std::vector<int64_t> pending;
-  for (int64_t i : mine) {
-    if (!log->has(sweep::resolvePoint(s, i).id)) pending.push_back(i);
+  for (size_t k = 0; k < mine.size(); ++k) {
+    if (!log->has(mineIds[k])) pending.push_back(mine[k]);
   }
   if (!o.quiet) {
     fmt::print(stderr, "specmamba sweep: {}: {} points ({} duplicates dropped){}, {} recorded already, {} to go, -j {}\n",
@@ -212,10 +217,9 @@ int runSweep(const SweepOptions& o) {
   // The records of this directory, in index order, whatever order the workers finished in.
   std::vector<json> records = log->records();
   log.reset();
-  sweep::writeOutputs(s, dir, records, true);
+  sweep::writeOutputs(s, dir, records);
   // Expected: this shard's points and any other shard's already recorded here.
-  std::set<std::string> expected;
-  for (int64_t i : mine) expected.insert(sweep::resolvePoint(s, i).id);
+  std::set<std::string> expected(mineIds.begin(), mineIds.end());
   for (const json& r : records) expected.insert(r.at("id").get<std::string>());
   fmt::print("{}", sweep::summaryText(s, records, int64_t(expected.size())));
   if (!o.quiet && stats.simulated > 0) {
@@ -269,7 +273,7 @@ int mergeSweeps(const SweepOptions& o) {
   writeIdentity(o.mergeOut, s);
   std::vector<json> records;
   for (auto& [key, r] : byId) records.push_back(std::move(r));
-  sweep::writeOutputs(s, o.mergeOut, records, true);
+  sweep::writeOutputs(s, o.mergeOut, records);
   int64_t duplicates = 0;
   fmt::print("{}", sweep::summaryText(s, records, int64_t(sweep::uniquePoints(s, &duplicates).size())));
   return 0;

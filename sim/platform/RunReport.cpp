@@ -6,15 +6,6 @@
 
 namespace specmamba::platform {
 
-namespace {
-
-// Busy units in report order.
-constexpr UnitKind kUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,     UnitKind::Conv,
-                               UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
-
-double ratio(double a, double b) { return b > 0 ? a / b : 0; }
-
-}  // namespace
 
 RunFigures runFigures(const Experiment& e, const RunResult& r) {
   RunFigures f;
@@ -46,7 +37,7 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
   const AcceleratorConfig& a = e.accel;
   nlohmann::ordered_json j = experimentJson(e);
   nlohmann::ordered_json units;
-  for (UnitKind u : kUnits) units[unitName(u)] = a.unitImpl(u);
+  for (UnitKind u : kReportUnits) units[unitName(u)] = a.unitImpl(u);
   j["accelerator"] = {{"tp", a.tp},
                       {"cop", a.cop},
                       {"cip", a.cip},
@@ -73,9 +64,9 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
   j["host_s_per_token"] = f.hostSecondsPerToken;
   const WindowActivity& w = r.perToken;
   nlohmann::ordered_json breakdown, util;
-  for (UnitKind u : kUnits) {
+  for (UnitKind u : kReportUnits) {
     breakdown[fmt::format("{}_busy", unitName(u))] = w.busy[size_t(u)];
-    util[unitName(u)] = ratio(double(w.busy[size_t(u)]), double(w.cycles));
+    util[unitName(u)] = ratioOrZero(double(w.busy[size_t(u)]), double(w.cycles));
   }
   breakdown["memory_stall"] = w.cycles - w.anyBusy;
   breakdown["overlap"] = w.overlap;
@@ -92,7 +83,7 @@ nlohmann::ordered_json runReportJson(const Experiment& e, const RunResult& r) {
                {"peak_gbs", e.platform.memory.peakBandwidthGBs},
                {"bus_peak_gbs", a.busBits / 8.0 * a.clockMhz * 1e6 / 1e9},
                {"port_busy_fraction",
-                ratio(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
+                ratioOrZero(double(r.port.busyCycles), double(r.cyclesPerToken * Cycle(r.passes)))}};
   if (e.traceLayer >= 0) j["trace"] = {{"layer", e.traceLayer}, {"file", e.traceFile}};
   j["simulation"] = {{"passes", r.passes},
                      {"prompt_passes", r.promptPasses},
@@ -133,14 +124,14 @@ std::string runReportText(const Experiment& e, const RunResult& r) {
       double(f.bytesPerToken) / 1e6);
   const WindowActivity& w = r.perToken;
   TextTable t({"cycles per token", "cycles", "share"});
-  for (UnitKind u : kUnits) {
+  for (UnitKind u : kReportUnits) {
     t.addRow({fmt::format("{} busy", unitName(u)), std::to_string(w.busy[size_t(u)]),
-              fmt::format("{:.1f}%", 100 * ratio(double(w.busy[size_t(u)]), double(w.cycles)))});
+              fmt::format("{:.1f}%", 100 * ratioOrZero(double(w.busy[size_t(u)]), double(w.cycles)))});
   }
   t.addRow({"memory stall", std::to_string(w.cycles - w.anyBusy),
-            fmt::format("{:.1f}%", 100 * ratio(double(w.cycles - w.anyBusy), double(w.cycles)))});
+            fmt::format("{:.1f}%", 100 * ratioOrZero(double(w.cycles - w.anyBusy), double(w.cycles)))});
   t.addRow({"overlap (2+ units)", std::to_string(w.overlap),
-            fmt::format("{:.1f}%", 100 * ratio(double(w.overlap), double(w.cycles)))});
+            fmt::format("{:.1f}%", 100 * ratioOrZero(double(w.overlap), double(w.cycles)))});
   t.addRow({"total", std::to_string(w.cycles), "100.0%"});
   out += t.render() + "\n";
   TextTable b({"bytes per token", "read", "written"});

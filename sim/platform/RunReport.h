@@ -9,6 +9,12 @@
 
 namespace specmamba::platform {
 
+// The units in the order every report lists them.
+constexpr UnitKind kReportUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,     UnitKind::Conv,
+                                     UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
+// a / b, or 0 when b is not positive (a run with nothing to divide by).
+inline double ratioOrZero(double a, double b) { return b > 0 ? a / b : 0; }
+
 struct RunFigures {
   double acceleratorSecondsPerToken = 0;
   double hostSecondsPerToken = 0;

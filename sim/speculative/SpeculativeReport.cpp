@@ -7,29 +7,22 @@
 
 namespace specmamba::platform {
 
-namespace {
-
-constexpr UnitKind kUnits[] = {UnitKind::Mmu,  UnitKind::Ssmu,  UnitKind::Htu,     UnitKind::Conv,
-                               UnitKind::Norm, UnitKind::Quant, UnitKind::Residual};
-double ratio(double a, double b) { return b > 0 ? a / b : 0; }
-
-}  // namespace
 
 SpeculativeFigures speculativeFigures(const Experiment& e, const SpeculativeRunResult& r) {
   SpeculativeFigures f;
   const double hz = e.accel.clockMhz * 1e6;
   f.acceleratorSeconds = double(r.draftCycles + r.verifyCycles + r.commitCycles) / hz;
   f.hostSeconds = r.hostSeconds;
-  f.tokensPerSecond = ratio(r.generated, f.acceleratorSeconds + f.hostSeconds);
-  f.acceleratorTokensPerSecond = ratio(r.generated, f.acceleratorSeconds);
+  f.tokensPerSecond = ratioOrZero(r.generated, f.acceleratorSeconds + f.hostSeconds);
+  f.acceleratorTokensPerSecond = ratioOrZero(r.generated, f.acceleratorSeconds);
   const double base = double(r.baselineCyclesPerToken) / hz;
-  f.baselineTokensPerSecond = ratio(1.0, base + r.baselineHostSeconds);
-  f.baselineAcceleratorTokensPerSecond = ratio(1.0, base);
-  f.speedup = ratio(f.tokensPerSecond, f.baselineTokensPerSecond);
-  f.acceleratorSpeedup = ratio(f.acceleratorTokensPerSecond, f.baselineAcceleratorTokensPerSecond);
+  f.baselineTokensPerSecond = ratioOrZero(1.0, base + r.baselineHostSeconds);
+  f.baselineAcceleratorTokensPerSecond = ratioOrZero(1.0, base);
+  f.speedup = ratioOrZero(f.tokensPerSecond, f.baselineTokensPerSecond);
+  f.acceleratorSpeedup = ratioOrZero(f.acceleratorTokensPerSecond, f.baselineAcceleratorTokensPerSecond);
   int64_t emitted = 0;
   for (int k : r.accepted) emitted += k + 1;
-  f.meanAcceptedPerPass = ratio(double(emitted), double(r.steps));
+  f.meanAcceptedPerPass = ratioOrZero(double(emitted), double(r.steps));
   return f;
 }
 
@@ -77,8 +70,8 @@ nlohmann::ordered_json speculativeReportJson(const Experiment& e, const Speculat
                            {"backtrack_commit", double(r.commitCycles) / steps},
                            {"host", r.hostSeconds / steps * hz}};
   nlohmann::ordered_json util;
-  for (UnitKind u : kUnits)
-    util[unitName(u)] = ratio(double(r.activity.busy[size_t(u)]), double(r.activity.cycles));
+  for (UnitKind u : kReportUnits)
+    util[unitName(u)] = ratioOrZero(double(r.activity.busy[size_t(u)]), double(r.activity.cycles));
   sp["utilization"] = util;
   const double tokens = std::max(1, r.generated);
   nlohmann::ordered_json measured, predicted;
@@ -132,7 +125,7 @@ std::string speculativeReportText(const Experiment& e, const SpeculativeRunResul
                        r.hostSeconds / steps * hz;
   TextTable t({"cycles per step", "cycles", "share"});
   const auto row = [&](const char* name, double c) {
-    t.addRow({name, fmt::format("{:.0f}", c), fmt::format("{:.1f}%", 100 * ratio(c, total))});
+    t.addRow({name, fmt::format("{:.0f}", c), fmt::format("{:.1f}%", 100 * ratioOrZero(c, total))});
   };
   row("draft", double(r.draftCycles) / steps);
   row("verify", double(r.verifyCycles) / steps);
@@ -150,8 +143,8 @@ std::string speculativeReportText(const Experiment& e, const SpeculativeRunResul
             fmt::format("{:.0f}", double(r.predicted.dramBytes()) / tokens)});
   out += b.render() + "\n";
   TextTable u({"unit", "utilization"});
-  for (UnitKind k : kUnits) {
-    u.addRow({unitName(k), fmt::format("{:.1f}%", 100 * ratio(double(r.activity.busy[size_t(k)]),
+  for (UnitKind k : kReportUnits) {
+    u.addRow({unitName(k), fmt::format("{:.1f}%", 100 * ratioOrZero(double(r.activity.busy[size_t(k)]),
                                                                double(r.activity.cycles)))});
   }
   return out + u.render() + "\n";

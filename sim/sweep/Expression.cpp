@@ -4,7 +4,6 @@
 
 #include <cctype>
 #include <cmath>
-#include <functional>
 #include <stdexcept>
 
 #include "models/common/Error.h"

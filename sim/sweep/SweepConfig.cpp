@@ -398,13 +398,19 @@ SweepPoint resolvePoint(const SweepConfig& s, int64_t index) {
   return p;
 }
 
-std::vector<int64_t> uniquePoints(const SweepConfig& s, int64_t* duplicates) {
+std::vector<int64_t> uniquePoints(const SweepConfig& s, int64_t* duplicates, std::vector<std::string>* ids) {
   std::set<std::string> seen;
   std::vector<int64_t> out;
+  if (ids) ids->clear();
   int64_t dup = 0;
   for (int64_t i = 0; i < s.size(); ++i) {
-    if (seen.insert(resolvePoint(s, i).id).second) out.push_back(i);
-    else ++dup;
+    std::string id = resolvePoint(s, i).id;
+    if (seen.insert(id).second) {
+      out.push_back(i);
+      if (ids) ids->push_back(std::move(id));
+    } else {
+      ++dup;
+    }
   }
   if (duplicates) *duplicates = dup;
   return out;

@@ -88,8 +88,10 @@ struct SweepPoint {
 SweepPoint resolvePoint(const SweepConfig& sweep, int64_t index);
 
 // Indices of the points that run, in order: the first of every set of
-// points that resolve to the same experiment (same id). `duplicates` counts the rest.
-std::vector<int64_t> uniquePoints(const SweepConfig& sweep, int64_t* duplicates);
+// points that resolve to the same experiment (same id). `duplicates` counts
+// the rest; `ids`, when given, receives the returned points' ids (in order).
+std::vector<int64_t> uniquePoints(const SweepConfig& sweep, int64_t* duplicates,
+                                  std::vector<std::string>* ids = nullptr);
 
 // Checks what only a resolved point can show (a swept key the experiment
 // does not know, a field an expression reads that does not exist) on the

@@ -294,13 +294,11 @@ std::string summaryText(const SweepConfig& sweep, const std::vector<json>& unsor
   return out;
 }
 
-void writeOutputs(const SweepConfig& sweep, const std::string& dir, std::vector<json> records, bool sortedJsonl) {
+void writeOutputs(const SweepConfig& sweep, const std::string& dir, std::vector<json> records) {
   records = byIndex(std::move(records));
-  if (sortedJsonl) {
-    writeFileAtomically(dir + "/points.jsonl", [&](std::ostream& out) {
-      for (const json& r : records) out << r.dump() << '\n';
-    });
-  }
+  writeFileAtomically(dir + "/points.jsonl", [&](std::ostream& out) {
+    for (const json& r : records) out << r.dump() << '\n';
+  });
   writeCsv(dir + "/points.csv", records);
   std::vector<json> front;
   for (size_t i : paretoFront(records, effectiveObjectives(sweep, records))) front.push_back(records[i]);

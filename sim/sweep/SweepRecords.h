@@ -67,9 +67,8 @@ void writeCsv(const std::string& path, const std::vector<nlohmann::json>& record
 std::string summaryText(const SweepConfig& sweep, const std::vector<nlohmann::json>& records,
                         int64_t expectedPoints);
 
-// Writes points.csv, pareto.csv (and with `sortedJsonl`, points.jsonl in
-// index order) for `records` into `dir`.
-void writeOutputs(const SweepConfig& sweep, const std::string& dir, std::vector<nlohmann::json> records,
-                  bool sortedJsonl);
+// Writes points.jsonl, points.csv and pareto.csv of `records` in index
+// order into `dir`, each atomically (whatever order the workers finished in).
+void writeOutputs(const SweepConfig& sweep, const std::string& dir, std::vector<nlohmann::json> records);
 
 }  // namespace specmamba::sweep

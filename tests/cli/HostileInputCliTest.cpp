@@ -10,7 +10,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "tests/common/TestSupport.h"
@@ -50,27 +49,11 @@ void checkOutcome(const Outcome& o, const std::string& file, const std::string& 
   }
 }
 
-// A key as a JSON pointer token ("/accelerator/tp" -> "~1accelerator~1tp").
-std::string token(const std::string& key) {
-  std::string t;
-  for (char c : key) t += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  return t;
-}
-
-void leaves(const json& v, const std::string& at, std::vector<std::string>& out) {
-  if (v.is_object()) {
-    for (const auto& item : v.items()) leaves(item.value(), at + "/" + token(item.key()), out);
-  } else if (v.is_array() && !v.empty()) {
-    for (size_t i = 0; i < v.size(); ++i) leaves(v[i], at + "/" + std::to_string(i), out);
-  } else {
-    out.push_back(at);
-  }
-}
-
-void objects(const json& v, const std::string& at, std::vector<std::string>& out) {
+// Pointers of every object in `v` (the root included).
+void objects(const json& v, const json::json_pointer& at, std::vector<std::string>& out) {
   if (!v.is_object()) return;
-  out.push_back(at);
-  for (const auto& item : v.items()) objects(item.value(), at + "/" + token(item.key()), out);
+  out.push_back(at.to_string());
+  for (const auto& item : v.items()) objects(item.value(), at / item.key(), out);
 }
 
 // Every mutation of `base`, written to `f` and checked through `args`
@@ -82,7 +65,7 @@ void mutate(const TempDir& dir, const json& base, const std::string& f, const st
     checkOutcome(runBounded(dir, args), f, what);
   };
   std::vector<std::string> fields;
-  leaves(base, "", fields);
+  for (const auto& [p, v] : specmamba::test::jsonLeaves(base)) fields.push_back(p);
   const std::vector<json> replacements = {"x", -1, 0, 1e300, 123456789012345.0, true, nullptr,
                                           json::object(), json::array(), json::array({1, "a"})};
   for (const std::string& p : fields) {
@@ -109,7 +92,7 @@ void mutate(const TempDir& dir, const json& base, const std::string& f, const st
     }
   }
   std::vector<std::string> objs;
-  objects(base, "", objs);
+  objects(base, json::json_pointer(), objs);
   for (const std::string& p : objs) {
     json m = base;
     m[json::json_pointer(p + "/no_such_key")] = 1;

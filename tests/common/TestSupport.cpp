@@ -57,6 +57,27 @@ int spawnCli(const std::string& args) {
   return int(pid);
 }
 
+namespace {
+
+void addLeaves(const nlohmann::json& v, const nlohmann::json::json_pointer& at,
+               std::map<std::string, nlohmann::json>& out) {
+  if (v.is_object() && !v.empty()) {
+    for (const auto& item : v.items()) addLeaves(item.value(), at / item.key(), out);
+  } else if (v.is_array() && !v.empty()) {
+    for (size_t i = 0; i < v.size(); ++i) addLeaves(v[i], at / i, out);
+  } else {
+    out[at.empty() ? "/" : at.to_string()] = v;
+  }
+}
+
+}  // namespace
+
+std::map<std::string, nlohmann::json> jsonLeaves(const nlohmann::json& doc) {
+  std::map<std::string, nlohmann::json> out;
+  addLeaves(doc, nlohmann::json::json_pointer(), out);
+  return out;
+}
+
 std::string sourceDir() { return SPECMAMBA_SOURCE_DIR; }
 
 }  // namespace specmamba::test

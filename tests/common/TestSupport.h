@@ -1,5 +1,7 @@
 #pragma once
 // Shared test helpers: scratch files and running the `specmamba` binary.
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace specmamba::test {
@@ -32,6 +34,10 @@ CliResult runCli(const std::string& args);
 // Starts `specmamba <args>` in the background (stdout/stderr discarded) and
 // returns its pid (the caller waits for or kills it).
 int spawnCli(const std::string& args);
+
+// Every leaf of `doc` (scalars, empty objects and arrays) by its JSON
+// pointer ("/" for a scalar document).
+std::map<std::string, nlohmann::json> jsonLeaves(const nlohmann::json& doc);
 
 std::string sourceDir();
 

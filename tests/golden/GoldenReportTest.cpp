@@ -19,22 +19,9 @@ using specmamba::test::sourceDir;
 
 namespace {
 
-// pointer -> leaf value (arrays and objects flattened).
-void flatten(const json& v, const std::string& at, std::map<std::string, json>& out) {
-  if (v.is_object() && !v.empty()) {
-    for (const auto& item : v.items()) flatten(item.value(), at + "/" + item.key(), out);
-  } else if (v.is_array() && !v.empty()) {
-    for (size_t i = 0; i < v.size(); ++i) flatten(v[i], at + "/" + std::to_string(i), out);
-  } else {
-    out[at.empty() ? "/" : at] = v;
-  }
-}
-
 // "  /tokens_per_s: 4.33 -> 4.35" per changed, added or removed field.
 std::string diff(const json& want, const json& got) {
-  std::map<std::string, json> a, b;
-  flatten(want, "", a);
-  flatten(got, "", b);
+  const std::map<std::string, json> a = specmamba::test::jsonLeaves(want), b = specmamba::test::jsonLeaves(got);
   std::ostringstream out;
   int shown = 0;
   const auto line = [&](const std::string& p, const std::string& from, const std::string& to) {
