@@ -20,6 +20,26 @@ struct Options {
   double readRatio = 1.0;
   uint64_t seed = 1;
   bool check = false;
+  bool digest = false;
+};
+
+// FNV-1a 64 over every command issued (kind, address, cycle): two builds that
+// print the same digest issued the same command stream.
+struct CommandDigest {
+  uint64_t h = 1469598103934665603ull;
+  uint64_t commands = 0;
+  void mix(int64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= uint64_t(v >> (8 * i)) & 0xff;
+      h *= 1099511628211ull;
+    }
+  }
+  void add(dram::Command c, const dram::DramAddress& a, dram::Cycle at) {
+    ++commands;
+    for (int64_t v : {int64_t(c), int64_t(a.channel), int64_t(a.rank), int64_t(a.bankGroup),
+                      int64_t(a.bank), a.row, a.column, at})
+      mix(v);
+  }
 };
 
 int run(const Options& o) {
@@ -29,6 +49,12 @@ int run(const Options& o) {
   dram::DramSystemOptions so;
   so.checker = o.check;
   dram::DramSystem system(spec, so);
+  CommandDigest digest;
+  if (o.digest) {
+    system.setObserver([&digest](dram::Command c, const dram::DramAddress& a, dram::Cycle at) {
+      digest.add(c, a, at);
+    });
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
   const dram::DramRunSummary s = dram::runTraffic(system, source, o.requests, o.pattern);
@@ -41,6 +67,7 @@ int run(const Options& o) {
       spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall, cpu,
       double(s.requests) / wall, double(s.requests) / cpu, s.bandwidthGBs(spec),
       s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), s.cycles(), s.stats.steps, peakRssMiB());
+  if (o.digest) fmt::print("dram commands={} command_digest={:016x}\n", digest.commands, digest.h);
   return 0;
 }
 
@@ -55,6 +82,8 @@ void addDramBench(CLI::App& app, Runner& runner) {
   cmd->add_option("--read-ratio", o->readRatio)->capture_default_str();
   cmd->add_option("--seed", o->seed)->capture_default_str();
   cmd->add_flag("--check", o->check, "Protocol checker on");
+  cmd->add_flag("--digest", o->digest,
+                "Also print a digest of the command stream (slower: an observer on every command)");
   cmd->callback([&runner, o]() { runner = [o]() { return run(*o); }; });
 }
 

@@ -22,8 +22,11 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
       openBanks_(size_t(org_.ranks), 0),
       activeSince_(size_t(org_.ranks), 0) {
   stats_.activeCycles.assign(size_t(org_.ranks), 0);
-  reads_.banks.resize(openRow_.size());
-  writes_.banks.resize(openRow_.size());
+  for (Queue* q : {&reads_, &writes_}) {
+    q->banks.resize(openRow_.size());
+    q->nonEmpty.assign((openRow_.size() + 63) / 64, 0);
+  }
+  candidates_.resize(2 * openRow_.size());
   pool_.reserve(size_t(cfg_.readQueue + cfg_.writeQueue));
 }
 
@@ -42,6 +45,7 @@ void ChannelController::enqueue(DramRequest r) {
   Queue& q = r.write ? writes_ : reads_;
   BankLists& l = q.banks[r.bank];
   (openRow_[r.bank] == r.addr.row ? l.hits : l.others).push_back(slot);
+  q.mark(r.bank);
   ++q.size;
 }
 
@@ -125,32 +129,6 @@ bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) co
   return bank / perRank == size_t(t.rank) && (t.bank < 0 || size_t(t.bank) == bank % perRank);
 }
 
-// The bank's candidates: its oldest row hit (a column command) and its oldest
-// other request (ACT, or PRE, marked when the open row still has queued hits).
-// A younger request of the same kind can never go first (same timing, later
-// arrival).
-void ChannelController::collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready,
-                                          Cycle& wake) {
-  const BankLists& l = q.banks[bank];
-  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
-    const DramRequest& r = pool_[slot];
-    const Cycle e = std::max(r.ready, timing_.earliest(cmd, r.addr));
-    candidates_.push_back({slot, cmd, e <= now, r.seq, closesHits});
-    if (e > now) {
-      wake = std::min(wake, e);
-    } else {
-      ++ready;
-    }
-  };
-  if (!l.hits.empty()) {
-    const uint32_t slot = l.hits.front();
-    add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
-  }
-  if (!l.others.empty()) {
-    add(l.others.front(), openRow_[bank] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
-  }
-}
-
 Cycle ChannelController::step(Cycle now) {
   ++stats_.steps;
   Cycle wake = NEVER;
@@ -166,14 +144,43 @@ Cycle ChannelController::step(Cycle now) {
   Queue& q = (draining_ || reads_.size == 0) ? writes_ : reads_;
   Queue& other = &q == &writes_ ? reads_ : writes_;
 
-  candidates_.clear();
+  // Per bank with queued requests: its oldest row hit (a column command) and
+  // its oldest other request (ACT, or PRE, marked when the open row still
+  // has queued hits). A younger request of the same kind can never go first
+  // (same timing, later arrival). This loop is the model's hot path: fields
+  // are stored one by one (no temporary Candidate) and readiness is
+  // branch-free.
+  Candidate* cand = candidates_.data();
+  size_t n = 0;
   int ready = 0;
-  for (size_t b = 0; b < q.banks.size(); ++b) {
-    if (q.banks[b].hits.empty() && q.banks[b].others.empty()) continue;
-    if (refreshing && blockedByRefresh(blocked, b)) continue;
-    collectCandidates(q, b, now, ready, wake);
+  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
+    const DramRequest& r = pool_[slot];
+    const Cycle e = std::max(r.ready, timing_.earliest(cmd, size_t(r.addr.rank), r.bank));
+    const bool ok = e <= now;
+    Candidate& c = cand[n++];
+    c.slot = slot;
+    c.command = cmd;
+    c.ready = ok;
+    c.age = r.seq;
+    c.closesHits = closesHits;
+    ready += ok;
+    wake = std::min(wake, ok ? NEVER : e);
+  };
+  for (size_t w = 0; w < q.nonEmpty.size(); ++w) {
+    for (uint64_t bits = q.nonEmpty[w]; bits != 0; bits &= bits - 1) {
+      const size_t b = w * 64 + size_t(__builtin_ctzll(bits));
+      if (refreshing && blockedByRefresh(blocked, b)) continue;
+      const BankLists& l = q.banks[b];
+      if (!l.hits.empty()) {
+        const uint32_t slot = l.hits.front();
+        add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
+      }
+      if (!l.others.empty()) {
+        add(l.others.front(), openRow_[b] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
+      }
+    }
   }
-  const int pick = scheduler_->pick(candidates_);
+  const int pick = scheduler_->pick(cand, n);
   if (!refreshing) wake = std::min(wake, refresh_->nextDue());
   if (pick < 0) return std::max(wake, now + 1);
 
@@ -193,6 +200,7 @@ Cycle ChannelController::step(Cycle now) {
     std::vector<uint32_t>& hits = q.banks[bank].hits;  // `slot` is its front
     if (page_->autoPrecharge(int(hits.size()) - 1)) cmd = r.write ? Command::WRA : Command::RDA;
     hits.erase(hits.begin());  // the request leaves the queue
+    q.unmarkIfEmpty(bank);
     --q.size;
     free_.push_back(slot);
   }
@@ -202,10 +210,11 @@ Cycle ChannelController::step(Cycle now) {
   // re-evaluated against the new timing; the bank just used changes its
   // candidates and is re-evaluated below.
   if (ready > 1) {
-    for (size_t k = 0; k < candidates_.size(); ++k) {
-      const Candidate& o = candidates_[k];
+    for (size_t k = 0; k < n; ++k) {
+      const Candidate& o = cand[k];
       if (int(k) == pick || !o.ready || pool_[o.slot].bank == bank) continue;
-      wake = std::min(wake, timing_.earliest(o.command, pool_[o.slot].addr));
+      const DramRequest& q2 = pool_[o.slot];
+      wake = std::min(wake, timing_.earliest(o.command, size_t(q2.addr.rank), q2.bank));
     }
   }
   if (isColumn(cmd)) {
@@ -223,7 +232,8 @@ Cycle ChannelController::step(Cycle now) {
     for (const std::vector<uint32_t>* list : {&l.hits, &l.others}) {
       if (list->empty()) continue;
       const DramRequest& o = pool_[list->front()];
-      wake = std::min(wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), o.addr)));
+      wake = std::min(
+          wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), size_t(o.addr.rank), bank)));
     }
   }
   return std::max(wake, now + 1);

@@ -81,10 +81,15 @@ class ChannelController {
   };
   struct Queue {
     std::vector<BankLists> banks;
+    std::vector<uint64_t> nonEmpty;  // bit per bank with a queued request: the step visits only those
     size_t size = 0;
+    void mark(size_t bank) { nonEmpty[bank / 64] |= uint64_t(1) << (bank % 64); }
+    void unmarkIfEmpty(size_t bank) {
+      if (banks[bank].hits.empty() && banks[bank].others.empty())
+        nonEmpty[bank / 64] &= ~(uint64_t(1) << (bank % 64));
+    }
   };
   void repartition(Queue& q, size_t bank);  // after the bank's open row changed
-  void collectCandidates(const Queue& q, size_t bank, Cycle now, int& ready, Cycle& wake);
 
   DramOrganization org_;
   DramTiming t_;
@@ -107,7 +112,7 @@ class ChannelController {
   std::vector<int64_t> openRow_;       // per bank, -1 closed
   std::vector<int> openBanks_;         // per rank
   std::vector<Cycle> activeSince_;     // per rank
-  std::vector<Candidate> candidates_;  // scratch
+  std::vector<Candidate> candidates_;  // scratch, two per bank
   ChannelStats stats_;
 };
 

@@ -13,6 +13,14 @@ DramSystem::DramSystem(DramSpec spec, const DramSystemOptions& options)
       mapper_(spec_.controller.mapping, spec_.org),
       table_(buildTimingTable(spec_)),
       wake_(size_t(spec_.org.channels), NEVER) {
+  while (leaves_ < wake_.size()) leaves_ *= 2;
+  wake_.resize(leaves_, NEVER);  // padding leaves never win against a real channel
+  winner_.assign(2 * leaves_, 0);
+  for (size_t i = 0; i < leaves_; ++i) winner_[leaves_ + i] = uint32_t(i);
+  for (size_t k = leaves_ - 1; k >= 1; --k) {
+    const uint32_t a = winner_[2 * k], b = winner_[2 * k + 1];
+    winner_[k] = wake_[b] < wake_[a] ? b : a;
+  }
   for (int c = 0; c < spec_.org.channels; ++c) {
     channels_.push_back(std::make_unique<ChannelController>(spec_, c, table_, &completions_));
     if (options.checker)
@@ -28,7 +36,15 @@ DramSystem::DramSystem(DramSpec spec, const DramSystemOptions& options)
 
 void DramSystem::schedule(size_t ch, Cycle when) {
   wake_[ch] = when;
-  if (when != NEVER) events_.push({when, ch});
+  updateWinners(ch);
+}
+
+void DramSystem::updateWinners(size_t ch) {
+  for (size_t k = (leaves_ + ch) / 2; k >= 1; k /= 2) {
+    const uint32_t a = winner_[2 * k], b = winner_[2 * k + 1];
+    // Ties go to the lower channel index (a is always the lower one).
+    winner_[k] = wake_[b] < wake_[a] ? b : a;
+  }
 }
 
 void DramSystem::setObserver(const CommandObserver& o) {
@@ -56,18 +72,17 @@ bool DramSystem::trySubmit(uint64_t address, bool write, uint64_t id, Cycle at) 
 }
 
 void DramSystem::advanceTo(Cycle t) {
-  while (!events_.empty() && events_.top().first < t) {
-    const auto [when, ch] = events_.top();
-    events_.pop();
-    if (when != wake_[ch]) continue;  // superseded
+  for (;;) {
+    const size_t ch = nextChannel();
+    const Cycle when = wake_[ch];
+    if (when >= t || when == NEVER) break;
     schedule(ch, channels_[ch]->step(when));
   }
   now_ = std::max(now_, t);
 }
 
 Cycle DramSystem::nextEvent() {
-  while (!events_.empty() && events_.top().first != wake_[events_.top().second]) events_.pop();
-  return events_.empty() ? NEVER : events_.top().first;
+  return wake_[nextChannel()];
 }
 
 bool DramSystem::busy() const {

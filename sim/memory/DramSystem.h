@@ -5,7 +5,6 @@
 // core; DramModule wraps it for SystemC/TLM. Time only moves forward:
 // requests are submitted at non-decreasing cycles.
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -54,6 +53,12 @@ class DramSystem {
 
  private:
   void schedule(size_t ch, Cycle when);
+  // The channel that runs next: smallest wake cycle, then lowest index. A
+  // tournament tree over wake_ (leaf per channel, each inner node the
+  // winner of its two children): an update walks one path up, no stale
+  // entries pile up as they did in a lazy priority queue.
+  size_t nextChannel() const { return winner_[1]; }
+  void updateWinners(size_t ch);
 
   DramSpec spec_;
   AddressMapper mapper_;
@@ -61,8 +66,8 @@ class DramSystem {
   std::vector<Completion> completions_;
   std::vector<std::unique_ptr<ChannelController>> channels_;
   std::vector<Cycle> wake_;
-  using Event = std::pair<Cycle, size_t>;
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  size_t leaves_ = 1;            // power of two >= channels
+  std::vector<uint32_t> winner_;  // heap-ordered tree, node k's children 2k, 2k+1
   Cycle now_ = 0;
   uint64_t nextId_ = uint64_t(1) << 62;  // ids used by access()
 };

@@ -21,8 +21,8 @@ struct Candidate {
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
-  // Index into `candidates` (in no particular order), or -1 to issue nothing.
-  virtual int pick(const std::vector<Candidate>& candidates) const = 0;
+  // Index into candidates[0, n) (in no particular order), or -1 to issue nothing.
+  virtual int pick(const Candidate* candidates, size_t n) const = 0;
 };
 
 // Decides whether a column command closes its row (RDA/WRA) or leaves it open.

@@ -8,15 +8,20 @@ namespace specmamba::dram {
 // queued hits is not closed for a conflicting request.
 class SchedulerFrFcfs final : public Scheduler {
  public:
-  int pick(const std::vector<Candidate>& candidates) const override {
+  int pick(const Candidate* candidates, size_t n) const override {
     int column = -1, any = -1;
-    for (size_t i = 0; i < candidates.size(); ++i) {
+    uint64_t columnAge = UINT64_MAX, anyAge = UINT64_MAX;
+    for (size_t i = 0; i < n; ++i) {
       const Candidate& c = candidates[i];
       if (!c.ready || c.closesHits) continue;
-      if (isColumn(c.command) && (column < 0 || c.age < candidates[size_t(column)].age)) {
+      if (isColumn(c.command) && c.age < columnAge) {
         column = int(i);
+        columnAge = c.age;
       }
-      if (any < 0 || c.age < candidates[size_t(any)].age) any = int(i);
+      if (c.age < anyAge) {
+        any = int(i);
+        anyAge = c.age;
+      }
     }
     return column >= 0 ? column : any;
   }
@@ -25,9 +30,9 @@ class SchedulerFrFcfs final : public Scheduler {
 // Strict in-order: only the oldest request may issue.
 class SchedulerFcfs final : public Scheduler {
  public:
-  int pick(const std::vector<Candidate>& candidates) const override {
+  int pick(const Candidate* candidates, size_t n) const override {
     int oldest = -1;
-    for (size_t i = 0; i < candidates.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
       if (oldest < 0 || candidates[i].age < candidates[size_t(oldest)].age) oldest = int(i);
     }
     return oldest >= 0 && candidates[size_t(oldest)].ready ? oldest : -1;

@@ -17,9 +17,7 @@ TimingState::TimingState(const DramOrganization& org, std::vector<TimingConstrai
       bankGroups_(org.bankGroups),
       banksPerGroup_(org.banksPerGroup),
       table_(std::move(table)),
-      channel_(zeros()),
       rank_(size_t(ranks_), zeros()),
-      group_(size_t(ranks_ * bankGroups_), zeros()),
       bank_(size_t(ranks_ * bankGroups_ * banksPerGroup_), zeros()) {
   buildIndex();
 }
@@ -32,11 +30,11 @@ void TimingState::buildIndex() {
     if (c.window > 1) {
       const size_t nodes = c.scope == Scope::Channel     ? 1
                            : c.scope == Scope::Rank      ? rank_.size()
-                           : c.scope == Scope::BankGroup ? group_.size()
+                           : c.scope == Scope::BankGroup ? size_t(ranks_ * bankGroups_)
                                                          : bank_.size();
       windows_.push_back({i, std::vector<std::deque<Cycle>>(nodes)});
     } else {
-      byFrom_[index(c.from)].push_back(i);
+      byFrom_[index(c.from)].push_back({c.scope, index(c.to), Cycle(c.latency), c.sibling});
     }
   }
 }
@@ -50,49 +48,49 @@ int TimingState::disableConstraint(const std::string& name) {
   return int(before - table_.size());
 }
 
-TimingState::Times& TimingState::node(Scope s, const DramAddress& a) {
+void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
+  auto raise = [&](Times& t) { t[to] = std::max(t[to], until); };
   switch (s) {
     case Scope::Channel:
-      return channel_;
+      for (Times& t : rank_) raise(t);
+      return;
     case Scope::Rank:
-      return rank_[rankNode(a)];
-    case Scope::BankGroup:
-      return group_[groupNode(a)];
+      raise(rank_[size_t(a.rank)]);
+      return;
+    case Scope::BankGroup: {
+      const size_t first = groupNode(a) * size_t(banksPerGroup_);
+      for (size_t b = first; b < first + size_t(banksPerGroup_); ++b) raise(bank_[b]);
+      return;
+    }
     case Scope::Bank:
-      return bank_[bankNode(a)];
+      raise(bank_[bankNode(a)]);
+      return;
   }
-  return channel_;
 }
 
 void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
-  for (size_t i : byFrom_[index(cmd)]) {
-    const TimingConstraint& c = table_[i];
+  for (const Row& c : byFrom_[index(cmd)]) {
     const Cycle until = now + c.latency;
     if (c.sibling) {
       for (int r = 0; r < ranks_; ++r) {
-        if (r != a.rank)
-          rank_[size_t(r)][index(c.to)] = std::max(rank_[size_t(r)][index(c.to)], until);
+        if (r != a.rank) rank_[size_t(r)][c.to] = std::max(rank_[size_t(r)][c.to], until);
       }
       continue;
     }
     if (isRankCommand(cmd) && c.scope > Scope::Rank) continue;  // table keeps these at rank scope
-    Cycle& slot = node(c.scope, a)[index(c.to)];
-    slot = std::max(slot, until);
+    apply(c.scope, c.to, a, until);
   }
   for (Window& w : windows_) {
     const TimingConstraint& c = table_[w.row];
     if (c.from != cmd) continue;
     const size_t n = c.scope == Scope::Channel     ? 0
-                     : c.scope == Scope::Rank      ? rankNode(a)
+                     : c.scope == Scope::Rank      ? size_t(a.rank)
                      : c.scope == Scope::BankGroup ? groupNode(a)
                                                    : bankNode(a);
     std::deque<Cycle>& h = w.history[n];
     h.push_back(now);
     if (h.size() > size_t(c.window)) h.pop_front();
-    if (h.size() == size_t(c.window)) {
-      Cycle& slot = node(c.scope, a)[index(c.to)];
-      slot = std::max(slot, h.front() + c.latency);
-    }
+    if (h.size() == size_t(c.window)) apply(c.scope, index(c.to), a, h.front() + c.latency);
   }
 }
 

@@ -22,10 +22,13 @@ class TimingState {
 
   // Earliest legal cycle for `cmd` at `a` (timing only; bank state is the caller's).
   Cycle earliest(Command cmd, const DramAddress& a) const {
+    return earliest(cmd, size_t(a.rank), bankNode(a));
+  }
+  // The same for a bank given by rank and flat index ((rank * groups + group) * banks + bank).
+  Cycle earliest(Command cmd, size_t rank, size_t bank) const {
     const size_t k = index(cmd);
-    const Cycle t = std::max(channel_[k], rank_[rankNode(a)][k]);
-    if (isRankCommand(cmd)) return t;
-    return std::max({t, group_[groupNode(a)][k], bank_[bankNode(a)][k]});
+    const Cycle t = rank_[rank][k];
+    return isRankCommand(cmd) ? t : std::max(t, bank_[bank][k]);
   }
   void issue(Command cmd, const DramAddress& a, Cycle now);
 
@@ -34,27 +37,36 @@ class TimingState {
   int disableConstraint(const std::string& name);
 
  private:
+  // Times are kept folded: rank_[r] holds what channel- and rank-scope rows
+  // impose on rank r, bank_[b] what bank-group- and bank-scope rows impose
+  // on bank b. Every update is a max, so folding at issue time gives the
+  // same earliest() as keeping one array per scope node, with two loads
+  // instead of four on the controller's hot path.
   using Times = std::array<Cycle, COMMAND_COUNT>;
+  struct Row {  // a plain (window 1) row, compiled for issue()
+    Scope scope;
+    size_t to;
+    Cycle latency;
+    bool sibling;
+  };
   struct Window {
     size_t row;
     std::vector<std::deque<Cycle>> history;  // per node of the row's scope
   };
-  size_t rankNode(const DramAddress& a) const { return size_t(a.rank); }
   size_t groupNode(const DramAddress& a) const {
     return size_t(a.rank * bankGroups_ + a.bankGroup);
   }
   size_t bankNode(const DramAddress& a) const {
     return size_t((a.rank * bankGroups_ + a.bankGroup) * banksPerGroup_ + a.bank);
   }
-  Times& node(Scope s, const DramAddress& a);
+  void apply(Scope s, size_t to, const DramAddress& a, Cycle until);
   void buildIndex();
 
   int ranks_, bankGroups_, banksPerGroup_;
   std::vector<TimingConstraint> table_;
-  std::array<std::vector<size_t>, COMMAND_COUNT> byFrom_;  // plain rows by from-command
+  std::array<std::vector<Row>, COMMAND_COUNT> byFrom_;  // plain rows by from-command
   std::vector<Window> windows_;
-  Times channel_;
-  std::vector<Times> rank_, group_, bank_;
+  std::vector<Times> rank_, bank_;
 };
 
 }  // namespace specmamba::dram
