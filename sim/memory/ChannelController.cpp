@@ -27,6 +27,9 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
     q->nonEmpty.assign((openRow_.size() + 63) / 64, 0);
   }
   candidates_.resize(2 * openRow_.size());
+  for (size_t b = 0; b < openRow_.size(); ++b)
+    rankOf_.push_back(uint32_t(b / size_t(org_.banksPerRank())));
+  refreshDue_ = refresh_->nextDue();
   pool_.reserve(size_t(cfg_.readQueue + cfg_.writeQueue));
 }
 
@@ -46,6 +49,7 @@ void ChannelController::enqueue(DramRequest r) {
   BankLists& l = q.banks[r.bank];
   (openRow_[r.bank] == r.addr.row ? l.hits : l.others).push_back(slot);
   q.mark(r.bank);
+  touch(r.bank);
   ++q.size;
 }
 
@@ -73,6 +77,7 @@ void ChannelController::setOpen(const DramAddress& a, size_t bank, int64_t row, 
   }
   repartition(reads_, bank);
   repartition(writes_, bank);
+  touch(bank);
 }
 
 void ChannelController::issue(Command cmd, const DramAddress& a, Cycle now) {
@@ -110,7 +115,10 @@ bool ChannelController::refreshStep(Cycle now, Cycle& wake, RefreshTarget& block
   const Cycle e = timing_.earliest(cmd, a);
   if (e <= now) {
     issue(cmd, a, now);
-    if (cmd == Command::REFab || cmd == Command::REFpb) refresh_->refreshed();
+    if (cmd == Command::REFab || cmd == Command::REFpb) {
+      refresh_->refreshed();
+      refreshDue_ = refresh_->nextDue();
+    }
     return true;
   }
   wake = std::min(wake, e);
@@ -129,12 +137,29 @@ bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) co
   return bank / perRank == size_t(t.rank) && (t.bank < 0 || size_t(t.bank) == bank % perRank);
 }
 
+void ChannelController::refreshCache(BankLists& l, size_t bank) {
+  uint8_t count = 0;
+  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
+    const DramRequest& r = pool_[slot];
+    l.cached[count++] = {r.ready, r.seq, slot, cmd, closesHits};
+  };
+  if (!l.hits.empty()) {
+    const uint32_t slot = l.hits.front();
+    add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
+  }
+  if (!l.others.empty()) {
+    add(l.others.front(), openRow_[bank] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
+  }
+  l.cachedCount = count;
+  l.dirty = false;
+}
+
 Cycle ChannelController::step(Cycle now) {
   ++stats_.steps;
   Cycle wake = NEVER;
   bool refreshing = false;
   RefreshTarget blocked;
-  if (refresh_->nextDue() <= now) {
+  if (refreshDue_ <= now) {
     if (refreshStep(now, wake, blocked)) return now + 1;
     refreshing = true;
   }
@@ -147,41 +172,39 @@ Cycle ChannelController::step(Cycle now) {
   // Per bank with queued requests: its oldest row hit (a column command) and
   // its oldest other request (ACT, or PRE, marked when the open row still
   // has queued hits). A younger request of the same kind can never go first
-  // (same timing, later arrival). This loop is the model's hot path: fields
-  // are stored one by one (no temporary Candidate) and readiness is
-  // branch-free.
+  // (same timing, later arrival). This loop is the model's hot path: banks
+  // come from a bitmask, their candidates from a per-bank cache, fields are
+  // stored one by one (a temporary Candidate stalled store forwarding) and
+  // readiness is branch-free.
   Candidate* cand = candidates_.data();
   size_t n = 0;
   int ready = 0;
-  auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
-    const DramRequest& r = pool_[slot];
-    const Cycle e = std::max(r.ready, timing_.earliest(cmd, size_t(r.addr.rank), r.bank));
-    const bool ok = e <= now;
-    Candidate& c = cand[n++];
-    c.slot = slot;
-    c.command = cmd;
-    c.ready = ok;
-    c.age = r.seq;
-    c.closesHits = closesHits;
-    ready += ok;
-    wake = std::min(wake, ok ? NEVER : e);
-  };
+  const bool keepWaiting = scheduler_->needsWaitingCandidates();
   for (size_t w = 0; w < q.nonEmpty.size(); ++w) {
     for (uint64_t bits = q.nonEmpty[w]; bits != 0; bits &= bits - 1) {
       const size_t b = w * 64 + size_t(__builtin_ctzll(bits));
       if (refreshing && blockedByRefresh(blocked, b)) continue;
-      const BankLists& l = q.banks[b];
-      if (!l.hits.empty()) {
-        const uint32_t slot = l.hits.front();
-        add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
-      }
-      if (!l.others.empty()) {
-        add(l.others.front(), openRow_[b] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
+      BankLists& l = q.banks[b];
+      if (l.dirty) refreshCache(l, b);
+      const size_t rank = rankOf_[b];
+      for (size_t k = 0; k < l.cachedCount; ++k) {
+        const CachedCandidate& cc = l.cached[k];
+        const Cycle e = std::max(cc.ready, timing_.earliest(cc.command, rank, b));
+        const bool ok = e <= now;
+        Candidate& c = cand[n++];
+        c.slot = cc.slot;
+        c.command = cc.command;
+        c.ready = ok;
+        c.age = cc.age;
+        c.closesHits = cc.closesHits;
+        ready += ok;
+        wake = std::min(wake, ok ? NEVER : e);
+        n -= size_t(!ok && !keepWaiting);  // overwritten by the next one
       }
     }
   }
   const int pick = scheduler_->pick(cand, n);
-  if (!refreshing) wake = std::min(wake, refresh_->nextDue());
+  if (!refreshing) wake = std::min(wake, refreshDue_);
   if (pick < 0) return std::max(wake, now + 1);
 
   const Candidate c = candidates_[size_t(pick)];
@@ -201,6 +224,7 @@ Cycle ChannelController::step(Cycle now) {
     if (page_->autoPrecharge(int(hits.size()) - 1)) cmd = r.write ? Command::WRA : Command::RDA;
     hits.erase(hits.begin());  // the request leaves the queue
     q.unmarkIfEmpty(bank);
+    touch(bank);
     --q.size;
     free_.push_back(slot);
   }

@@ -5,6 +5,7 @@
 // Plain C++ and event driven: step(now) issues at most one command and says
 // when it next needs to run; an idle controller is never ticked.
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -76,8 +77,22 @@ class ChannelController {
   // A request queue (reads or writes) indexed by bank: per bank the requests
   // for the open row (hits) and the others, each in arrival order, so that a
   // scheduling step looks at two requests per bank, not at the whole queue.
+  // Each bank also caches what its candidates are (request, command, age,
+  // arrival-ready cycle), rebuilt only when its lists or open row change
+  // (`dirty`): the step's scan then reads one small record per bank instead
+  // of chasing list and request storage.
+  struct CachedCandidate {
+    Cycle ready;  // the request's own ready cycle
+    uint64_t age;
+    uint32_t slot;
+    Command command;
+    bool closesHits;
+  };
   struct BankLists {
     std::vector<uint32_t> hits, others;  // indices into pool_
+    std::array<CachedCandidate, 2> cached{};
+    uint8_t cachedCount = 0;
+    bool dirty = true;
   };
   struct Queue {
     std::vector<BankLists> banks;
@@ -90,6 +105,8 @@ class ChannelController {
     }
   };
   void repartition(Queue& q, size_t bank);  // after the bank's open row changed
+  void refreshCache(BankLists& l, size_t bank);
+  void touch(size_t bank) { reads_.banks[bank].dirty = writes_.banks[bank].dirty = true; }
 
   DramOrganization org_;
   DramTiming t_;
@@ -113,6 +130,8 @@ class ChannelController {
   std::vector<int> openBanks_;         // per rank
   std::vector<Cycle> activeSince_;     // per rank
   std::vector<Candidate> candidates_;  // scratch, two per bank
+  std::vector<uint32_t> rankOf_;       // per flat bank
+  Cycle refreshDue_ = NEVER;           // refresh_->nextDue(), cached: it changes only when refreshed
   ChannelStats stats_;
 };
 

@@ -23,6 +23,9 @@ class Scheduler {
   virtual ~Scheduler() = default;
   // Index into candidates[0, n) (in no particular order), or -1 to issue nothing.
   virtual int pick(const Candidate* candidates, size_t n) const = 0;
+  // False when pick() never looks at a candidate that is not ready: the
+  // controller then leaves those out (they still set its wake-up cycle).
+  virtual bool needsWaitingCandidates() const { return true; }
 };
 
 // Decides whether a column command closes its row (RDA/WRA) or leaves it open.

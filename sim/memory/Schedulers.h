@@ -25,6 +25,7 @@ class SchedulerFrFcfs final : public Scheduler {
     }
     return column >= 0 ? column : any;
   }
+  bool needsWaitingCandidates() const override { return false; }
 };
 
 // Strict in-order: only the oldest request may issue.
