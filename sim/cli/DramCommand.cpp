@@ -91,6 +91,10 @@ int runDram(const DramOptions& o) {
         dram::DramSystem sys(spec, so);
         return dram::runTraffic(sys, *source, limit, workload);
       }();
+  if (!o.trace.empty() && o.requests > s.requests) {
+    fmt::print(stderr, "specmamba: warning: {} holds {} requests, fewer than --requests {}; ran them all\n",
+               o.trace, s.requests, o.requests);
+  }
   const std::string text =
       o.json ? dram::summaryJson(spec, s).dump(2) + "\n" : dram::summaryText(spec, s);
   if (!o.out.empty()) writeFileAtomically(o.out, text);
@@ -114,7 +118,8 @@ void addDramCommand(CLI::App& app, Action& action) {
   cmd->add_option("--memory", o->memory, "Memory preset name (configs/memory) or JSON path")
       ->required();
   cmd->add_option("--trace", o->trace,
-                  "Trace file: DRAMSim3 (0xADDR READ|WRITE CYCLE) or Ramulator (LD|ST 0xADDR)");
+                  "Trace file: DRAMSim3 (0xADDR READ|WRITE|P_MEM_RD|P_MEM_WR CYCLE), Ramulator 2 "
+                  "(LD|ST 0xADDR) or Ramulator 1 (0xADDR R|W)");
   cmd->add_option("--pattern", o->pattern, "Synthetic pattern: stream, random or strided");
   cmd->add_option("--stride", o->stride,
                   "Stride in bytes for --pattern strided (default: one row)");

@@ -30,6 +30,7 @@ ChannelController::ChannelController(const DramSpec& spec, int channel,
   for (size_t b = 0; b < openRow_.size(); ++b)
     rankOf_.push_back(uint32_t(b / size_t(org_.banksPerRank())));
   refreshDue_ = refresh_->nextDue();
+  bankQueued_.assign(openRow_.size(), 0);
   pool_.reserve(size_t(cfg_.readQueue + cfg_.writeQueue));
 }
 
@@ -50,6 +51,7 @@ void ChannelController::enqueue(DramRequest r) {
   (openRow_[r.bank] == r.addr.row ? l.hits : l.others).push_back(slot);
   q.mark(r.bank);
   touch(r.bank);
+  ++bankQueued_[r.bank];
   ++q.size;
 }
 
@@ -137,18 +139,27 @@ bool ChannelController::blockedByRefresh(const RefreshTarget& t, size_t bank) co
   return bank / perRank == size_t(t.rank) && (t.bank < 0 || size_t(t.bank) == bank % perRank);
 }
 
-void ChannelController::refreshCache(BankLists& l, size_t bank) {
+// A bank's candidates in queue `l`: its oldest row hit (a column command)
+// and its oldest other request (ACT, or PRE). A PRE is marked as closing hits
+// while the open row has queued hits in either queue; when those hits are
+// all in the other queue, the oldest of them is offered too, so that the
+// row's hits go before it is closed (reads and writes of one bank share its
+// row buffer: closing it under a waiting write hit costs an extra ACT).
+void ChannelController::refreshCache(BankLists& l, const BankLists& other, size_t bank) {
   uint8_t count = 0;
   auto add = [&](uint32_t slot, Command cmd, bool closesHits) {
     const DramRequest& r = pool_[slot];
     l.cached[count++] = {r.ready, r.seq, slot, cmd, closesHits};
   };
-  if (!l.hits.empty()) {
-    const uint32_t slot = l.hits.front();
-    add(slot, pool_[slot].write ? Command::WR : Command::RD, false);
-  }
+  auto column = [&](uint32_t slot) { add(slot, pool_[slot].write ? Command::WR : Command::RD, false); };
+  if (!l.hits.empty()) column(l.hits.front());
   if (!l.others.empty()) {
-    add(l.others.front(), openRow_[bank] < 0 ? Command::ACT : Command::PRE, !l.hits.empty());
+    if (openRow_[bank] < 0) {
+      add(l.others.front(), Command::ACT, false);
+    } else {
+      if (l.hits.empty() && !other.hits.empty()) column(other.hits.front());
+      add(l.others.front(), Command::PRE, !l.hits.empty() || !other.hits.empty());
+    }
   }
   l.cachedCount = count;
   l.dirty = false;
@@ -185,7 +196,7 @@ Cycle ChannelController::step(Cycle now) {
       const size_t b = w * 64 + size_t(__builtin_ctzll(bits));
       if (refreshing && blockedByRefresh(blocked, b)) continue;
       BankLists& l = q.banks[b];
-      if (l.dirty) refreshCache(l, b);
+      if (l.dirty) refreshCache(l, other.banks[b], b);
       const size_t rank = rankOf_[b];
       for (size_t k = 0; k < l.cachedCount; ++k) {
         const CachedCandidate& cc = l.cached[k];
@@ -220,12 +231,17 @@ Cycle ChannelController::step(Cycle now) {
                            : stats_.rowHits)++;
   }
   if (isColumn(cmd)) {
-    std::vector<uint32_t>& hits = q.banks[bank].hits;  // `slot` is its front
-    if (page_->autoPrecharge(int(hits.size()) - 1)) cmd = r.write ? Command::WRA : Command::RDA;
+    // The request may be the other queue's row hit (see refreshCache).
+    Queue& own = r.write ? writes_ : reads_;
+    Queue& rest = r.write ? reads_ : writes_;
+    std::vector<uint32_t>& hits = own.banks[bank].hits;  // `slot` is its front
+    const int otherHits = int(hits.size() - 1 + rest.banks[bank].hits.size());
+    if (page_->autoPrecharge(otherHits)) cmd = r.write ? Command::WRA : Command::RDA;
     hits.erase(hits.begin());  // the request leaves the queue
-    q.unmarkIfEmpty(bank);
+    own.unmarkIfEmpty(bank);
     touch(bank);
-    --q.size;
+    --bankQueued_[bank];
+    --own.size;
     free_.push_back(slot);
   }
   issue(cmd, addr, now);
@@ -252,12 +268,11 @@ Cycle ChannelController::step(Cycle now) {
     if (other.size > 0) return now + 1;
   }
   if (!(refreshing && blockedByRefresh(blocked, bank))) {
-    const BankLists& l = q.banks[bank];
-    for (const std::vector<uint32_t>* list : {&l.hits, &l.others}) {
-      if (list->empty()) continue;
-      const DramRequest& o = pool_[list->front()];
-      wake = std::min(
-          wake, std::max(o.ready, timing_.earliest(nextCommand(o, bank), size_t(o.addr.rank), bank)));
+    BankLists& l = q.banks[bank];
+    if (l.dirty) refreshCache(l, other.banks[bank], bank);
+    for (size_t k = 0; k < l.cachedCount; ++k) {
+      const CachedCandidate& cc = l.cached[k];
+      wake = std::min(wake, std::max(cc.ready, timing_.earliest(cc.command, rankOf_[bank], bank)));
     }
   }
   return std::max(wake, now + 1);

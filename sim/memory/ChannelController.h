@@ -43,8 +43,11 @@ class ChannelController {
   ChannelController(const DramSpec& spec, int channel, const std::vector<TimingConstraint>& table,
                     std::vector<Completion>* completions);
 
-  bool canAccept(bool write) const {
-    return write ? writes_.size < size_t(cfg_.writeQueue) : reads_.size < size_t(cfg_.readQueue);
+  // Room for a request to `a` (its bank matters with per-bank queues).
+  bool canAccept(bool write, const DramAddress& a) const {
+    if (write ? writes_.size >= size_t(cfg_.writeQueue) : reads_.size >= size_t(cfg_.readQueue))
+      return false;
+    return cfg_.bankQueue == 0 || bankQueued_[flatBank(a)] < cfg_.bankQueue;
   }
   void enqueue(DramRequest r);
   bool busy() const { return reads_.size + writes_.size > 0; }
@@ -105,7 +108,7 @@ class ChannelController {
     }
   };
   void repartition(Queue& q, size_t bank);  // after the bank's open row changed
-  void refreshCache(BankLists& l, size_t bank);
+  void refreshCache(BankLists& l, const BankLists& other, size_t bank);
   void touch(size_t bank) { reads_.banks[bank].dirty = writes_.banks[bank].dirty = true; }
 
   DramOrganization org_;
@@ -131,6 +134,7 @@ class ChannelController {
   std::vector<Cycle> activeSince_;     // per rank
   std::vector<Candidate> candidates_;  // scratch, two per bank
   std::vector<uint32_t> rankOf_;       // per flat bank
+  std::vector<int> bankQueued_;        // per flat bank: queued reads + writes
   Cycle refreshDue_ = NEVER;           // refresh_->nextDue(), cached: it changes only when refreshed
   ChannelStats stats_;
 };

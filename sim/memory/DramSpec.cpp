@@ -153,6 +153,12 @@ ControllerConfig parseController(JsonObject o, const DramOrganization& g) {
   c.writeLowWatermark =
       int(o.integer("write_low_watermark", 0, c.writeHighWatermark - 1, c.writeQueue / 4));
   c.frontendLatency = int(o.integer("frontend_latency", 0, 1000, 0));
+  c.queueStructure = o.choice("queue_structure", {"per-channel", "per-bank"}, "per-channel");
+  if (c.queueStructure == "per-bank") {
+    c.bankQueue = int(o.integer("bank_queue", 1, 4096));
+  } else if (o.has("bank_queue")) {
+    o.required("bank_queue").fail("applies only to \"queue_structure\": \"per-bank\"");
+  }
   o.finish();
   return c;
 }

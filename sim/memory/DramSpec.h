@@ -60,6 +60,12 @@ struct ControllerConfig {
   int writeHighWatermark = 24;
   int writeLowWatermark = 8;
   int frontendLatency = 0;  // cycles from arrival until the request may issue a command
+  // "per-channel": one read and one write queue per channel (read_queue,
+  // write_queue deep). "per-bank": in addition each bank holds at most
+  // bankQueue requests, reads and writes together (DRAMSim3's PER_BANK
+  // command queues, cmd_queue_size), so a preset can be matched to it.
+  std::string queueStructure = "per-channel";
+  int bankQueue = 0;  // per-bank only
 };
 
 struct DramSpec {

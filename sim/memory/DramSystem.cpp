@@ -63,7 +63,7 @@ bool DramSystem::trySubmit(uint64_t address, bool write, uint64_t id, Cycle at) 
   r.ready = at + spec_.controller.frontendLatency;
   const size_t ch = size_t(r.addr.channel);
   ChannelController& c = *channels_[ch];
-  if (!c.canAccept(write)) return false;
+  if (!c.canAccept(write, r.addr)) return false;
   c.enqueue(r);
   // Wake the controller only if the new request could go before its next event.
   const Cycle e = c.earliestFor(r);

@@ -40,6 +40,30 @@ void TraceFileSource::fail(const std::string& what) const {
   throw Error(fmt::format("{}:{}: {}", path_, line_, what));
 }
 
+namespace {
+
+// DRAMSim3's trace reader takes READ/WRITE in either case and the
+// Ramulator-style P_MEM_RD / P_MEM_WR; Ramulator 1 DRAM traces use R / W.
+bool dramSim3Op(const std::string& op, bool& write) {
+  if (op == "READ" || op == "read" || op == "P_MEM_RD") {
+    write = false;
+    return true;
+  }
+  if (op == "WRITE" || op == "write" || op == "P_MEM_WR") {
+    write = true;
+    return true;
+  }
+  return false;
+}
+
+bool ramulator1Op(const std::string& op, bool& write) {
+  if (op != "R" && op != "W") return false;
+  write = op == "W";
+  return true;
+}
+
+}  // namespace
+
 bool TraceFileSource::next(TrafficRequest& r) {
   std::string text;
   while (std::getline(in_, text)) {
@@ -50,32 +74,53 @@ bool TraceFileSource::next(TrafficRequest& r) {
     std::vector<std::string> tok;
     for (std::string t; ss >> t;) tok.push_back(t);
     if (tok.empty()) continue;
+    bool write = false;
     if (format_ == Format::Unknown) {
-      format_ = (tok[0] == "LD" || tok[0] == "ST") ? Format::Ramulator : Format::DramSim3;
+      format_ = (tok[0] == "LD" || tok[0] == "ST")                          ? Format::Ramulator
+                : (tok.size() == 2 && ramulator1Op(tok[1], write)) ? Format::Ramulator1
+                                                                   : Format::DramSim3;
     }
+    ++requests_;
     if (format_ == Format::Ramulator) {
       if (tok.size() != 2 || (tok[0] != "LD" && tok[0] != "ST") || !parseHex(tok[1], r.address)) {
-        fail(fmt::format("expected \"LD|ST 0xADDR\" (Ramulator format), got \"{}\"", text));
+        fail(fmt::format("expected \"LD|ST 0xADDR\" (Ramulator 2 format, as the first request "
+                         "line), got \"{}\"",
+                         text));
       }
       r.write = tok[0] == "ST";
       r.arrival = 0;
       return true;
     }
+    if (format_ == Format::Ramulator1) {
+      if (tok.size() != 2 || !parseHex(tok[0], r.address) || !ramulator1Op(tok[1], write)) {
+        fail(fmt::format("expected \"0xADDR R|W\" (Ramulator 1 format, as the first request "
+                         "line), got \"{}\"",
+                         text));
+      }
+      r.write = write;
+      r.arrival = 0;
+      return true;
+    }
     Cycle cycle = 0;
-    if (tok.size() != 3 || !parseHex(tok[0], r.address) ||
-        (tok[1] != "READ" && tok[1] != "WRITE") || !parseCycle(tok[2], cycle)) {
-      fail(fmt::format("expected \"0xADDR READ|WRITE CYCLE\" (DRAMSim3 format), got \"{}\"", text));
+    if (tok.size() != 3 || !parseHex(tok[0], r.address) || !dramSim3Op(tok[1], write) ||
+        !parseCycle(tok[2], cycle)) {
+      fail(fmt::format("expected \"0xADDR READ|WRITE|P_MEM_RD|P_MEM_WR CYCLE\" (DRAMSim3 format, "
+                       "as the first request line), got \"{}\"",
+                       text));
     }
     if (cycle < lastCycle_) {
       fail(fmt::format("cycle {} is earlier than the previous request's cycle {}", cycle,
                        lastCycle_));
     }
     lastCycle_ = cycle;
-    r.write = tok[1] == "WRITE";
+    r.write = write;
     r.arrival = cycle;
     return true;
   }
   if (in_.bad()) fail("read error");
+  if (requests_ == 0) {
+    throw Error(fmt::format("{}: the trace has no request line (only blanks or comments)", path_));
+  }
   return false;
 }
 

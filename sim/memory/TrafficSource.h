@@ -1,6 +1,7 @@
 #pragma once
 // Request streams for the standalone tool, the tests and the benchmark:
-// trace files (DRAMSim3 "0xADDR READ|WRITE CYCLE", Ramulator "LD|ST 0xADDR")
+// trace files (DRAMSim3 "0xADDR READ|WRITE CYCLE", Ramulator "LD|ST 0xADDR"
+// and "0xADDR R|W")
 // and seeded synthetic patterns (stream, random, strided).
 #include <cstdint>
 #include <fstream>
@@ -25,19 +26,23 @@ class TrafficSource {
   virtual bool next(TrafficRequest& r) = 0;
 };
 
-// Reads a trace line by line; the first request line fixes the format. A
-// malformed line throws Error "FILE:LINE: ...". '#' starts a comment.
+// Reads a trace line by line; the first request line fixes the format:
+// DRAMSim3 "0xADDR OP CYCLE" (OP: READ, WRITE, read, write, P_MEM_RD,
+// P_MEM_WR), Ramulator 2 "LD|ST 0xADDR" or Ramulator 1 "0xADDR R|W". A
+// malformed line throws Error "FILE:LINE: ...", a trace without any request
+// line throws Error "FILE: ...". '#' starts a comment.
 class TraceFileSource final : public TrafficSource {
  public:
   explicit TraceFileSource(const std::string& path);
   bool next(TrafficRequest& r) override;
 
  private:
-  enum class Format { Unknown, DramSim3, Ramulator };
+  enum class Format { Unknown, DramSim3, Ramulator, Ramulator1 };
   [[noreturn]] void fail(const std::string& what) const;
   std::string path_;
   std::ifstream in_;
   int64_t line_ = 0;
+  uint64_t requests_ = 0;
   Format format_ = Format::Unknown;
   Cycle lastCycle_ = 0;
 };

@@ -29,6 +29,56 @@ TEST_CASE("cli: DRAMSim3 and Ramulator traces replay", "[memory][cli]") {
   CHECK(jb["cycles"].get<int64_t>() < 500);
 }
 
+TEST_CASE("cli: the whole DRAMSim3 and Ramulator 1 vocabulary is read", "[memory][cli]") {
+  test::TempDir dir;
+  const std::string d3 = dir.file("d3.trace"), r1 = dir.file("r1.trace");
+  test::writeText(d3, "0x0 read 0\n0x40 P_MEM_RD 0\n0x1000 write 10\n0x2000 P_MEM_WR 12\n"
+                      "0x80 READ 20\n0x3000 WRITE 30\n");
+  test::writeText(r1, "# Ramulator 1\n0x0 R\n0x40 R\n0x1000 W\n0x80 R\n");
+  const auto a = test::runCli("dram --memory ddr4-3200-x8 --trace " + d3 + " --json --check");
+  REQUIRE(a.exitCode == 0);
+  const auto ja = nlohmann::json::parse(a.out);
+  CHECK(ja["reads"] == 3);
+  CHECK(ja["writes"] == 3);
+  const auto b = test::runCli("dram --memory ddr4-3200-x8 --trace " + r1 + " --json");
+  REQUIRE(b.exitCode == 0);
+  auto jb = nlohmann::json::parse(b.out);
+  CHECK(jb["reads"] == 3);
+  CHECK(jb["writes"] == 1);
+  // The same requests as Ramulator 2 lines give the same report.
+  const std::string r2 = dir.file("r2.trace");
+  test::writeText(r2, "LD 0x0\nLD 0x40\nST 0x1000\nLD 0x80\n");
+  const auto c = test::runCli("dram --memory ddr4-3200-x8 --trace " + r2 + " --json");
+  REQUIRE(c.exitCode == 0);
+  auto jc = nlohmann::json::parse(c.out);
+  jc.erase("workload");
+  jb.erase("workload");
+  CHECK(jc == jb);
+}
+
+TEST_CASE("cli: an empty trace is an error, --requests beyond it a warning", "[memory][cli]") {
+  test::TempDir dir;
+  const std::string empty = dir.file("empty.trace"), shortTrace = dir.file("short.trace");
+  test::writeText(empty, "# nothing here\n\n   \n");
+  for (const char* extra : {"", " --systemc"}) {
+    INFO(extra);
+    const auto e = test::runCli("dram --memory ddr4-3200-x8 --trace " + empty + extra);
+    CHECK(e.exitCode == 1);
+    CHECK_THAT(e.err, Catch::Contains("empty.trace: the trace has no request line"));
+    CHECK(e.out.empty());
+  }
+  test::writeText(shortTrace, "0x0 READ 0\n0x40 READ 0\n");
+  const auto s =
+      test::runCli("dram --memory ddr4-3200-x8 --trace " + shortTrace + " --requests 10 --json");
+  REQUIRE(s.exitCode == 0);
+  CHECK(nlohmann::json::parse(s.out)["requests"] == 2);
+  CHECK_THAT(s.err, Catch::Contains("warning: " + shortTrace + " holds 2 requests, fewer than --requests 10"));
+  const auto exact =
+      test::runCli("dram --memory ddr4-3200-x8 --trace " + shortTrace + " --requests 2 --json");
+  CHECK(exact.exitCode == 0);
+  CHECK(exact.err.empty());
+}
+
 TEST_CASE("cli: malformed trace lines are errors with the line number", "[memory][cli]") {
   test::TempDir dir;
   const std::string path = dir.file("bad.trace");
@@ -44,6 +94,9 @@ TEST_CASE("cli: malformed trace lines are errors with the line number", "[memory
       {"LD 0x0\n0x40 READ 5\n", "bad.trace:2: expected \"LD|ST 0xADDR\""},
       {"0xZZ READ 0\n", "bad.trace:1:"},
       {"0x0 READ -5\n", "bad.trace:1:"},
+      {"0x0 R\n0x40 READ 5\n", "bad.trace:2: expected \"0xADDR R|W\""},
+      {"0x0 R\n0x40 r\n", "bad.trace:2:"},
+      {"0x0 Read 0\n", "bad.trace:1: expected \"0xADDR READ|WRITE|P_MEM_RD|P_MEM_WR CYCLE\""},
   };
   for (const Case& c : cases) {
     INFO(c.text);

@@ -58,6 +58,18 @@ TEST_CASE("config: invalid preset values name file and field", "[memory][config]
         "power of two");
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoRaCh"; }, "/controller/mapping", "Bg");
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgChCh"; }, "/controller/mapping", "twice");
+  fails([](J& j) { j["controller"]["queue_structure"] = "per-rank"; },
+        "/controller/queue_structure", "per-bank");
+  fails([](J& j) { j["controller"]["queue_structure"] = "per-bank"; }, "/controller",
+        "bank_queue");
+  fails([](J& j) { j["controller"]["bank_queue"] = 8; }, "/controller/bank_queue",
+        "only to \"queue_structure\": \"per-bank\"");
+  fails(
+      [](J& j) {
+        j["controller"]["queue_structure"] = "per-bank";
+        j["controller"]["bank_queue"] = 0;
+      },
+      "/controller/bank_queue", "");
   fails([](J& j) { j["controller"]["mapping"] = "RoBaCoBgRaXx"; }, "/controller/mapping", "Xx");
   fails([](J& j) { j["controller"]["scheduler"] = "lifo"; }, "/controller/scheduler", "fr-fcfs");
   fails([](J& j) { j["controller"]["write_low_watermark"] = 30; },

@@ -202,3 +202,122 @@ TEST_CASE("timing: FR-FCFS beats strict FCFS on mixed-locality traffic", "[memor
   CHECK(a.rowHits > 2 * b.rowHits);
   CHECK(a.lastCompletion < b.lastCompletion);
 }
+
+TEST_CASE("timing: a row is not closed while the other queue still hits it", "[memory][timing]") {
+  // Reads are being served; two writes wait for the open row while a read
+  // wants another row of the same bank. Closing the row for that read would
+  // make the writes activate it again: 3 ACTs where 2 are needed.
+  const DramSpec spec = loadDramSpec("ddr4-3200-x8");
+  DramSystemOptions o;
+  o.checker = true;
+  DramSystem system(spec, o);
+  int acts = 0;
+  system.setObserver([&](Command c, const DramAddress&, Cycle) { acts += c == Command::ACT; });
+  DramAddress a = system.mapper().decode(0);
+  auto at = [&](int64_t row, int64_t column) {
+    DramAddress x = a;
+    x.row = row;
+    x.column = column * spec.org.burstLength;
+    return system.mapper().encode(x);
+  };
+  REQUIRE(system.trySubmit(at(1, 0), false, 1, 0));
+  REQUIRE(system.trySubmit(at(1, 1), true, 2, 0));
+  REQUIRE(system.trySubmit(at(1, 2), true, 3, 0));
+  REQUIRE(system.trySubmit(at(2, 0), false, 4, 0));
+  system.advanceTo(system.drain());
+  CHECK(acts == 2);
+  CHECK(system.stats().writes == 2);
+  CHECK(system.stats().reads == 2);
+}
+
+TEST_CASE("timing: on mixed random traffic no precharge closes a row with queued hits",
+          "[memory][timing]") {
+  // Tracks every queued request per (bank, row) from the outside and checks
+  // each PRE against the row the bank has open (refresh off: a refresh may
+  // legitimately close such a row).
+  for (const std::string& name : {std::string("ddr4-3200-x8"), std::string("hbm2-u280")}) {
+    INFO(name);
+    const DramSpec spec = test::presetWith(
+        name, [](nlohmann::json& j) { j["controller"]["refresh_policy"] = "none"; });
+    DramSystemOptions opt;
+    opt.checker = true;
+    DramSystem system(spec, opt);
+    const AddressMapper& m = system.mapper();
+    auto key = [&](const DramAddress& x) {
+      return std::make_tuple(x.channel, x.rank, x.bankGroup, x.bank);
+    };
+    std::map<std::tuple<int, int, int, int>, int64_t> open;
+    std::map<std::tuple<int, int, int, int, int64_t>, int> queued;
+    int64_t badPrecharges = 0, precharges = 0, columns = 0;
+    system.setObserver([&](Command c, const DramAddress& x, Cycle) {
+      const auto k = key(x);
+      if (c == Command::ACT) open[k] = x.row;
+      if (c == Command::PRE) {
+        ++precharges;
+        const auto row = open.find(k);
+        if (row != open.end() &&
+            queued[std::tuple_cat(k, std::make_tuple(row->second))] > 0)
+          ++badPrecharges;
+        open.erase(k);
+      }
+      if (isColumn(c)) {
+        ++columns;
+        --queued[std::tuple_cat(k, std::make_tuple(x.row))];
+        if (isAutoPrecharge(c)) open.erase(k);
+      }
+    });
+    PatternSource source(Pattern::Random, spec, 0, 2.0 / 3.0, 5);
+    // Addresses confined to a few rows per bank so that hits are common.
+    const uint64_t rows = 4;
+    Cycle now = 0;
+    TrafficRequest r;
+    for (uint64_t id = 0; id < 20000; ++id) {
+      source.next(r);
+      DramAddress x = m.decode(r.address);
+      x.row %= int64_t(rows);
+      const uint64_t addr = m.encode(x);
+      while (!system.trySubmit(addr, r.write, id, now)) now = system.nextEvent() + 1;
+      ++queued[std::tuple_cat(key(x), std::make_tuple(x.row))];
+    }
+    system.advanceTo(system.drain());
+    CHECK(columns == 20000);
+    CHECK(precharges > 1000);
+    CHECK(badPrecharges == 0);
+  }
+}
+
+TEST_CASE("timing: per-bank queues bound each bank's requests", "[memory][timing][config]") {
+  const DramSpec perBank = test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
+    j["controller"]["queue_structure"] = "per-bank";
+    j["controller"]["bank_queue"] = 4;
+  });
+  DramSystem system(perBank);
+  DramAddress a = system.mapper().decode(0);
+  int accepted = 0;
+  for (int i = 0; i < 10; ++i) {
+    DramAddress x = a;
+    x.column = i * perBank.org.burstLength;
+    accepted += system.trySubmit(system.mapper().encode(x), i % 2 == 1, uint64_t(i), 0) ? 1 : 0;
+  }
+  CHECK(accepted == 4);  // reads and writes of one bank share its queue
+  // Another bank still has room.
+  DramAddress other = a;
+  other.bank = (a.bank + 1) % perBank.org.banksPerGroup;
+  CHECK(system.trySubmit(system.mapper().encode(other), false, 99, 0));
+  system.drain();
+  // A bank queue as deep as the channel queues changes nothing.
+  const DramSpec deep = test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
+    j["controller"]["queue_structure"] = "per-bank";
+    j["controller"]["bank_queue"] = 64;
+  });
+  const DramRunSummary x = run(deep, "random", 20000, 0, 0.67);
+  const DramRunSummary y = run(loadDramSpec("ddr4-3200-x8"), "random", 20000, 0, 0.67);
+  CHECK(x.cycles() == y.cycles());
+  CHECK(x.stats.commands == y.stats.commands);
+  // A shallow one slows random traffic (fewer requests to choose from).
+  const DramSpec shallow = test::presetWith("ddr4-3200-x8", [](nlohmann::json& j) {
+    j["controller"]["queue_structure"] = "per-bank";
+    j["controller"]["bank_queue"] = 1;
+  });
+  CHECK(run(shallow, "random", 20000, 0, 0.67).cycles() > y.cycles());
+}
