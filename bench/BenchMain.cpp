@@ -8,6 +8,7 @@
 
 #include "bench/Benchmarks.h"
 #include "models/common/Error.h"
+#include "sim/common/SanitizerOptions.h"
 #include "sim/platform/rtl/RtlUnits.h"
 
 namespace specmamba::bench {

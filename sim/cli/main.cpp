@@ -6,18 +6,9 @@
 
 #include "models/common/Error.h"
 #include "sim/cli/Commands.h"
+#include "sim/common/SanitizerOptions.h"
 #include "sim/platform/rtl/RtlUnits.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-// asan build only. The leak check at exit can take a SystemC coroutine's
-// stack for the main thread's stack (seen after speculative runs, where
-// threads finish while others still wait). It then scans that stack's
-// PROT_NONE guard pages and its tracer dies with SIGSEGV. Thread stacks hold
-// no owning pointers once main has returned, so we skip scanning them.
-// Globals, TLS, registers and the heap are still scanned. Skipping them can
-// only report more leaks, never hide one (docs/reliability.md).
-extern "C" const char* __lsan_default_options() { return "use_stacks=0"; }
-#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"specmamba: cycle-accurate Mamba2 decode accelerator simulator (LightMamba + SpecMamba)"};
