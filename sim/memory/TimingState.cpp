@@ -17,8 +17,9 @@ TimingState::TimingState(const DramOrganization& org, std::vector<TimingConstrai
       bankGroups_(org.bankGroups),
       banksPerGroup_(org.banksPerGroup),
       table_(std::move(table)),
+      banks_(size_t(ranks_ * bankGroups_ * banksPerGroup_)),
       rank_(size_t(ranks_), zeros()),
-      bank_(size_t(ranks_ * bankGroups_ * banksPerGroup_), zeros()) {
+      bank_(COMMAND_COUNT * banks_, 0) {
   buildIndex();
 }
 
@@ -31,7 +32,7 @@ void TimingState::buildIndex() {
       const size_t nodes = c.scope == Scope::Channel     ? 1
                            : c.scope == Scope::Rank      ? rank_.size()
                            : c.scope == Scope::BankGroup ? size_t(ranks_ * bankGroups_)
-                                                         : bank_.size();
+                                                         : banks_;
       windows_.push_back({i, std::vector<std::deque<Cycle>>(nodes)});
     } else {
       byFrom_[index(c.from)].push_back({c.scope, index(c.to), Cycle(c.latency), c.sibling});
@@ -58,13 +59,15 @@ void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
       raise(rank_[size_t(a.rank)]);
       return;
     case Scope::BankGroup: {
-      const size_t first = groupNode(a) * size_t(banksPerGroup_);
-      for (size_t b = first; b < first + size_t(banksPerGroup_); ++b) raise(bank_[b]);
+      Cycle* first = &bank_[to * banks_ + groupNode(a) * size_t(banksPerGroup_)];
+      for (Cycle* t = first; t < first + banksPerGroup_; ++t) *t = std::max(*t, until);
       return;
     }
-    case Scope::Bank:
-      raise(bank_[bankNode(a)]);
+    case Scope::Bank: {
+      Cycle& t = bank_[to * banks_ + bankNode(a)];
+      t = std::max(t, until);
       return;
+    }
   }
 }
 

@@ -28,7 +28,7 @@ class TimingState {
   Cycle earliest(Command cmd, size_t rank, size_t bank) const {
     const size_t k = index(cmd);
     const Cycle t = rank_[rank][k];
-    return isRankCommand(cmd) ? t : std::max(t, bank_[bank][k]);
+    return isRankCommand(cmd) ? t : std::max(t, bank_[k * banks_ + bank]);
   }
   void issue(Command cmd, const DramAddress& a, Cycle now);
 
@@ -41,7 +41,9 @@ class TimingState {
   // impose on rank r, bank_[b] what bank-group- and bank-scope rows impose
   // on bank b. Every update is a max, so folding at issue time gives the
   // same earliest() as keeping one array per scope node, with two loads
-  // instead of four on the controller's hot path.
+  // instead of four on the controller's hot path. bank_ is command-major
+  // (bank_[k * banks + b]): a controller step asks one command of many
+  // banks, which then share cache lines.
   using Times = std::array<Cycle, COMMAND_COUNT>;
   struct Row {  // a plain (window 1) row, compiled for issue()
     Scope scope;
@@ -66,7 +68,9 @@ class TimingState {
   std::vector<TimingConstraint> table_;
   std::array<std::vector<Row>, COMMAND_COUNT> byFrom_;  // plain rows by from-command
   std::vector<Window> windows_;
-  std::vector<Times> rank_, bank_;
+  size_t banks_;
+  std::vector<Times> rank_;
+  std::vector<Cycle> bank_;
 };
 
 }  // namespace specmamba::dram
