@@ -23,6 +23,7 @@ Mamba2Weights loadOrSynthesize(const ModelConfig& config, const std::string& pat
 void addDramCommand(CLI::App& app, Action& action);
 void addRunCommand(CLI::App& app, Action& action);
 void addSweepCommand(CLI::App& app, Action& action);
+void addBaselineCommand(CLI::App& app, Action& action);
 
 // "1,2,3" -> {1,2,3}; throws Error naming the option on anything else.
 std::vector<int> parseIntList(const std::string& text, const std::string& option);

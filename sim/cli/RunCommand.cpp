@@ -3,8 +3,11 @@
 // DRAM bandwidth and bytes per token; functional runs also generate tokens.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "models/common/AtomicFile.h"
 #include "models/common/Error.h"
+#include "sim/baseline/GpuBaseline.h"
 #include "sim/cli/Commands.h"
 #include "sim/platform/rtl/RtlTrace.h"
 #include "sim/report/Progress.h"
@@ -20,6 +23,7 @@ struct RunOptions {
   bool quiet = false;
   std::string trace;  // VCD of the rtl units' signals
   int traceLayer = 0;
+  std::string baseline;  // a configs/baselines GPU to state speedups against
 };
 
 // JSON on stdout (--json -), or the table on stdout and the JSON to a file.
@@ -46,8 +50,21 @@ int runExperiment(const RunOptions& o) {
     }
     rtl::requestTrace(o.trace, o.traceLayer);
   }
+  // Loaded before the simulation so that a bad name fails at once.
+  std::optional<baseline::GpuPrediction> gpu;
+  if (!o.baseline.empty()) {
+    gpu = baseline::predict(baseline::loadGpuSpec(o.baseline), e.model,
+                            baseline::calibrate(baseline::shippedGpuSpecs()));
+  }
   Progress progress("specmamba run", !o.quiet);
-  return emitReport(o, runExperimentReport(e, progress));
+  ExperimentReport report = runExperimentReport(e, progress);
+  if (gpu) {
+    report.json["baseline"] = baseline::baselineJson(*gpu, report.json);
+    if (report.text.size() < 2 || report.text.compare(report.text.size() - 2, 2, "\n\n") != 0)
+      report.text += "\n";
+    report.text += baseline::baselineText(report.json["baseline"]);
+  }
+  return emitReport(o, report);
 }
 
 }  // namespace
@@ -65,6 +82,9 @@ void addRunCommand(CLI::App& app, Action& action) {
   cmd->add_option("--trace", o->trace,
                   "Write a VCD of the rtl units' Verilated signals to FILE while --trace-layer runs (first pass)");
   cmd->add_option("--trace-layer", o->traceLayer, "Layer the VCD covers")->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--baseline", o->baseline,
+                  "GPU baseline (configs/baselines, e.g. rtx4090): adds its prediction for the "
+                  "model and our speedups over it");
   cmd->callback([&action, o]() { action = [o]() { return runExperiment(*o); }; });
 }
 

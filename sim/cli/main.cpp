@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   specmamba::cli::addDramCommand(app, action);
   specmamba::cli::addRunCommand(app, action);
   specmamba::cli::addSweepCommand(app, action);
+  specmamba::cli::addBaselineCommand(app, action);
 
   // CLI11 would only say "A subcommand is required" for a mistyped one.
   if (argc > 1 && argv[1][0] != '-') {
