@@ -24,18 +24,43 @@ TimingState::TimingState(const DramOrganization& org, std::vector<TimingConstrai
 }
 
 void TimingState::buildIndex() {
-  for (auto& v : byFrom_) v.clear();
+  for (auto& f : byFrom_) f = FromRows{};
   windows_.clear();
+  auto add = [](std::vector<Push>& list, size_t to, Cycle latency) {
+    for (Push& p : list) {
+      if (p.to == to) {
+        p.latency = std::max(p.latency, latency);
+        return;
+      }
+    }
+    list.push_back({to, latency});
+  };
   for (size_t i = 0; i < table_.size(); ++i) {
     const TimingConstraint& c = table_[i];
+    FromRows& f = byFrom_[index(c.from)];
     if (c.window > 1) {
       const size_t nodes = c.scope == Scope::Channel     ? 1
                            : c.scope == Scope::Rank      ? rank_.size()
                            : c.scope == Scope::BankGroup ? size_t(ranks_ * bankGroups_)
                                                          : banks_;
+      f.windows.push_back(windows_.size());
       windows_.push_back({i, std::vector<std::deque<Cycle>>(nodes)});
+      continue;
+    }
+    const size_t to = index(c.to);
+    const Cycle latency = Cycle(c.latency);
+    if (c.sibling) {
+      add(f.sibling, to, latency);
+    } else if (c.scope == Scope::Channel) {
+      add(f.channel, to, latency);
+    } else if (c.scope == Scope::Rank) {
+      add(f.rank, to, latency);
+    } else if (isRankCommand(c.from)) {
+      // The table keeps rank commands' rows at rank scope; narrower ones do not apply.
+    } else if (c.scope == Scope::BankGroup) {
+      add(f.group, to, latency);
     } else {
-      byFrom_[index(c.from)].push_back({c.scope, index(c.to), Cycle(c.latency), c.sibling});
+      add(f.bank, to, latency);
     }
   }
 }
@@ -72,20 +97,32 @@ void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
 }
 
 void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
-  for (const Row& c : byFrom_[index(cmd)]) {
-    const Cycle until = now + c.latency;
-    if (c.sibling) {
-      for (int r = 0; r < ranks_; ++r) {
-        if (r != a.rank) rank_[size_t(r)][c.to] = std::max(rank_[size_t(r)][c.to], until);
-      }
-      continue;
-    }
-    if (isRankCommand(cmd) && c.scope > Scope::Rank) continue;  // table keeps these at rank scope
-    apply(c.scope, c.to, a, until);
+  const FromRows& f = byFrom_[index(cmd)];
+  auto raise = [](Cycle& t, Cycle until) { t = std::max(t, until); };
+  for (const Push& p : f.channel) {
+    for (Times& t : rank_) raise(t[p.to], now + p.latency);
   }
-  for (Window& w : windows_) {
+  Times& own = rank_[size_t(a.rank)];
+  for (const Push& p : f.rank) raise(own[p.to], now + p.latency);
+  if (!f.group.empty()) {
+    const size_t first = groupNode(a) * size_t(banksPerGroup_);
+    for (const Push& p : f.group) {
+      Cycle* t = &bank_[p.to * banks_ + first];
+      for (int b = 0; b < banksPerGroup_; ++b) raise(t[b], now + p.latency);
+    }
+  }
+  if (!f.bank.empty()) {
+    const size_t bank = bankNode(a);
+    for (const Push& p : f.bank) raise(bank_[p.to * banks_ + bank], now + p.latency);
+  }
+  for (const Push& p : f.sibling) {
+    for (int r = 0; r < ranks_; ++r) {
+      if (r != a.rank) raise(rank_[size_t(r)][p.to], now + p.latency);
+    }
+  }
+  for (size_t wi : f.windows) {
+    Window& w = windows_[wi];
     const TimingConstraint& c = table_[w.row];
-    if (c.from != cmd) continue;
     const size_t n = c.scope == Scope::Channel     ? 0
                      : c.scope == Scope::Rank      ? size_t(a.rank)
                      : c.scope == Scope::BankGroup ? groupNode(a)

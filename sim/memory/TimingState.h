@@ -45,11 +45,16 @@ class TimingState {
   // (bank_[k * banks + b]): a controller step asks one command of many
   // banks, which then share cache lines.
   using Times = std::array<Cycle, COMMAND_COUNT>;
-  struct Row {  // a plain (window 1) row, compiled for issue()
-    Scope scope;
+  // The plain (window 1) rows that start at one command, compiled for
+  // issue(): split by scope, one entry per (scope, to) with the largest
+  // latency (max of the rows it stands for), and the windowed rows' indices.
+  struct Push {
     size_t to;
     Cycle latency;
-    bool sibling;
+  };
+  struct FromRows {
+    std::vector<Push> channel, rank, group, bank, sibling;
+    std::vector<size_t> windows;  // into windows_
   };
   struct Window {
     size_t row;
@@ -66,7 +71,7 @@ class TimingState {
 
   int ranks_, bankGroups_, banksPerGroup_;
   std::vector<TimingConstraint> table_;
-  std::array<std::vector<Row>, COMMAND_COUNT> byFrom_;  // plain rows by from-command
+  std::array<FromRows, COMMAND_COUNT> byFrom_;
   std::vector<Window> windows_;
   size_t banks_;
   std::vector<Times> rank_;
