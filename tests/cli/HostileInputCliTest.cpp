@@ -155,6 +155,12 @@ TEST_CASE("hostile inputs: every mutation of a model, a platform and a sweep fil
   mutate(dir, sweep, sf, "sweep " + sf + " --out " + dir.file("out") + " --force --quiet", "sweep");
 }
 
+TEST_CASE("hostile inputs: every mutation of a GPU baseline file", "[cli]") {
+  TempDir dir;
+  const std::string f = dir.file("gpu.json");
+  mutate(dir, shipped("baselines/rtx4090.json"), f, "baseline --model tiny-64 --gpu " + f, "rtx4090");
+}
+
 TEST_CASE("hostile inputs: a directory, a missing file, an empty file", "[cli]") {
   TempDir dir;
   checkOutcome(runBounded(dir, "run " + dir.path()), dir.path(), "a directory");
