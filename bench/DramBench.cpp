@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bench/Benchmarks.h"
+#include "models/common/Fnv1a.h"
 #include "sim/memory/DramRun.h"
 #include "sim/memory/DramSpec.h"
 
@@ -26,19 +27,13 @@ struct Options {
 // FNV-1a 64 over every command issued (kind, address, cycle): two builds that
 // print the same digest issued the same command stream.
 struct CommandDigest {
-  uint64_t h = 1469598103934665603ull;
+  Fnv1a h;
   uint64_t commands = 0;
-  void mix(int64_t v) {
-    for (int i = 0; i < 8; ++i) {
-      h ^= uint64_t(v >> (8 * i)) & 0xff;
-      h *= 1099511628211ull;
-    }
-  }
   void add(dram::Command c, const dram::DramAddress& a, dram::Cycle at) {
     ++commands;
     for (int64_t v : {int64_t(c), int64_t(a.channel), int64_t(a.rank), int64_t(a.bankGroup),
                       int64_t(a.bank), a.row, a.column, at})
-      mix(v);
+      h.add(&v, sizeof v);
   }
 };
 
@@ -67,7 +62,7 @@ int run(const Options& o) {
       spec.name, o.pattern, o.readRatio, s.requests, o.check ? "on" : "off", wall, cpu,
       double(s.requests) / wall, double(s.requests) / cpu, s.bandwidthGBs(spec),
       s.bandwidthGBs(spec) / spec.peakBandwidthGBs(), s.cycles(), s.stats.steps, peakRssMiB());
-  if (o.digest) fmt::print("dram commands={} command_digest={:016x}\n", digest.commands, digest.h);
+  if (o.digest) fmt::print("dram commands={} command_digest={:016x}\n", digest.commands, digest.h.value);
   return 0;
 }
 

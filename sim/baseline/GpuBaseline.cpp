@@ -105,7 +105,7 @@ nlohmann::ordered_json baselineJson(const GpuPrediction& p, const nlohmann::orde
   j["gpu_tokens_per_s"] = p.tokensPerS;
   j["gpu_tokens_per_j"] = p.tokensPerJ;
   j["gpu_power_w"] = p.powerW;
-  j["gpu_power"] = p.measuredPower ? "measured" : "tdp x calibrated fraction";
+  j["gpu_power"] = powerSource(p);
   j["speedup"] = ours / p.tokensPerS;
   j["accelerator_speedup"] = accel / p.tokensPerS;
   // Once the report carries an energy figure, the efficiency ratio follows.

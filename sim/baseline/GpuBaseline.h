@@ -58,6 +58,10 @@ struct GpuPrediction {
   double tokensPerJ = 0;
 };
 GpuPrediction predict(const GpuSpec& gpu, const ModelConfig& m, const GpuCalibration& c);
+// Where a prediction's power comes from, as the reports name it.
+inline const char* powerSource(const GpuPrediction& p) {
+  return p.measuredPower ? "measured" : "tdp x calibrated fraction";
+}
 
 // The "baseline" section of a run report: the GPU's prediction for the run's
 // model and our end-to-end and accelerator-alone speedups over it.

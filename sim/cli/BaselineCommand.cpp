@@ -46,7 +46,7 @@ int runBaseline(const BaselineOptions& o) {
                                {"roofline_tokens_per_s", p.rooflineTokensPerS},
                                {"tokens_per_s", p.tokensPerS},
                                {"power_w", p.powerW},
-                               {"power", p.measuredPower ? "measured" : "tdp x calibrated fraction"},
+                               {"power", powerSource(p)},
                                {"tokens_per_j", p.tokensPerJ}};
     if (published) {
       row["published_tokens_per_s"] = g.measured->tokensPerS;

@@ -60,9 +60,7 @@ int runExperiment(const RunOptions& o) {
   ExperimentReport report = runExperimentReport(e, progress);
   if (gpu) {
     report.json["baseline"] = baseline::baselineJson(*gpu, report.json);
-    if (report.text.size() < 2 || report.text.compare(report.text.size() - 2, 2, "\n\n") != 0)
-      report.text += "\n";
-    report.text += baseline::baselineText(report.json["baseline"]);
+    report.text += baseline::baselineText(report.json["baseline"]);  // after the table's blank line
   }
   return emitReport(o, report);
 }

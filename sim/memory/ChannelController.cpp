@@ -197,10 +197,9 @@ Cycle ChannelController::step(Cycle now) {
       if (refreshing && blockedByRefresh(blocked, b)) continue;
       BankLists& l = q.banks[b];
       if (l.dirty) refreshCache(l, other.banks[b], b);
-      const size_t rank = rankOf_[b];
       for (size_t k = 0; k < l.cachedCount; ++k) {
         const CachedCandidate& cc = l.cached[k];
-        const Cycle e = std::max(cc.ready, timing_.earliest(cc.command, rank, b));
+        const Cycle e = earliestOf(cc, b);
         const bool ok = e <= now;
         Candidate& c = cand[n++];
         c.slot = cc.slot;
@@ -218,7 +217,7 @@ Cycle ChannelController::step(Cycle now) {
   if (!refreshing) wake = std::min(wake, refreshDue_);
   if (pick < 0) return std::max(wake, now + 1);
 
-  const Candidate c = candidates_[size_t(pick)];
+  const Candidate c = cand[pick];
   const uint32_t slot = c.slot;
   DramRequest& r = pool_[slot];
   const size_t bank = r.bank;
@@ -252,9 +251,9 @@ Cycle ChannelController::step(Cycle now) {
   if (ready > 1) {
     for (size_t k = 0; k < n; ++k) {
       const Candidate& o = cand[k];
-      if (int(k) == pick || !o.ready || pool_[o.slot].bank == bank) continue;
-      const DramRequest& q2 = pool_[o.slot];
-      wake = std::min(wake, timing_.earliest(o.command, size_t(q2.addr.rank), q2.bank));
+      const uint32_t ob = pool_[o.slot].bank;
+      if (int(k) == pick || !o.ready || ob == bank) continue;
+      wake = std::min(wake, timing_.earliest(o.command, rankOf_[ob], ob));
     }
   }
   if (isColumn(cmd)) {
@@ -270,10 +269,7 @@ Cycle ChannelController::step(Cycle now) {
   if (!(refreshing && blockedByRefresh(blocked, bank))) {
     BankLists& l = q.banks[bank];
     if (l.dirty) refreshCache(l, other.banks[bank], bank);
-    for (size_t k = 0; k < l.cachedCount; ++k) {
-      const CachedCandidate& cc = l.cached[k];
-      wake = std::min(wake, std::max(cc.ready, timing_.earliest(cc.command, rankOf_[bank], bank)));
-    }
+    for (size_t k = 0; k < l.cachedCount; ++k) wake = std::min(wake, earliestOf(l.cached[k], bank));
   }
   return std::max(wake, now + 1);
 }

@@ -109,6 +109,10 @@ class ChannelController {
   };
   void repartition(Queue& q, size_t bank);  // after the bank's open row changed
   void refreshCache(BankLists& l, const BankLists& other, size_t bank);
+  // The earliest cycle a cached candidate of `bank` could issue.
+  Cycle earliestOf(const CachedCandidate& cc, size_t bank) const {
+    return std::max(cc.ready, timing_.earliest(cc.command, rankOf_[bank], bank));
+  }
   void touch(size_t bank) { reads_.banks[bank].dirty = writes_.banks[bank].dirty = true; }
 
   DramOrganization org_;

@@ -74,7 +74,7 @@ int TimingState::disableConstraint(const std::string& name) {
   return int(before - table_.size());
 }
 
-void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
+inline void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
   auto raise = [&](Times& t) { t[to] = std::max(t[to], until); };
   switch (s) {
     case Scope::Channel:
@@ -98,26 +98,15 @@ void TimingState::apply(Scope s, size_t to, const DramAddress& a, Cycle until) {
 
 void TimingState::issue(Command cmd, const DramAddress& a, Cycle now) {
   const FromRows& f = byFrom_[index(cmd)];
-  auto raise = [](Cycle& t, Cycle until) { t = std::max(t, until); };
-  for (const Push& p : f.channel) {
-    for (Times& t : rank_) raise(t[p.to], now + p.latency);
-  }
-  Times& own = rank_[size_t(a.rank)];
-  for (const Push& p : f.rank) raise(own[p.to], now + p.latency);
-  if (!f.group.empty()) {
-    const size_t first = groupNode(a) * size_t(banksPerGroup_);
-    for (const Push& p : f.group) {
-      Cycle* t = &bank_[p.to * banks_ + first];
-      for (int b = 0; b < banksPerGroup_; ++b) raise(t[b], now + p.latency);
-    }
-  }
-  if (!f.bank.empty()) {
-    const size_t bank = bankNode(a);
-    for (const Push& p : f.bank) raise(bank_[p.to * banks_ + bank], now + p.latency);
-  }
+  // The scope of each list is a constant: apply()'s switch folds away.
+  for (const Push& p : f.channel) apply(Scope::Channel, p.to, a, now + p.latency);
+  for (const Push& p : f.rank) apply(Scope::Rank, p.to, a, now + p.latency);
+  for (const Push& p : f.group) apply(Scope::BankGroup, p.to, a, now + p.latency);
+  for (const Push& p : f.bank) apply(Scope::Bank, p.to, a, now + p.latency);
   for (const Push& p : f.sibling) {
     for (int r = 0; r < ranks_; ++r) {
-      if (r != a.rank) raise(rank_[size_t(r)][p.to], now + p.latency);
+      Cycle& t = rank_[size_t(r)][p.to];
+      if (r != a.rank) t = std::max(t, now + p.latency);
     }
   }
   for (size_t wi : f.windows) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "models/common/Fnv1a.h"
 #include "models/common/JsonReader.h"
 #include "models/common/Rng.h"
 #include "models/config/EmbeddedConfigs.h"
@@ -20,12 +21,9 @@ namespace specmamba::sweep {
 using json = nlohmann::json;
 
 std::string contentHash(const std::string& text) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return fmt::format("{:016x}", h);
+  Fnv1a h;
+  h.add(text);
+  return fmt::format("{:016x}", h.value);
 }
 
 int64_t SpaceBlock::size() const {
